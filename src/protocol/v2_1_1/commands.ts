@@ -1,0 +1,2 @@
+/** OCPI 2.1.1: commands (schemas to be written). */
+export {};

@@ -1,0 +1,2 @@
+/** OCPI 2.1.1: locations (schemas to be written). */
+export {};

@@ -1,0 +1,2 @@
+/** OCPI 2.1.1: types (schemas to be written). */
+export {};

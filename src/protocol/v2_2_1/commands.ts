@@ -1,0 +1,2 @@
+/** OCPI 2.2.1: commands (schemas to be written). */
+export {};

@@ -1,0 +1,2 @@
+/** OCPI 2.2.1: versions (schemas to be written). */
+export {};
