@@ -7,8 +7,15 @@ import * as v2_1_1 from './v2_1_1/index.js';
 import * as v2_2_1 from './v2_2_1/index.js';
 import * as v2_3_0 from './v2_3_0/index.js';
 
+export * from './common/auth.js';
+export * from './common/datetime.js';
+export * from './common/endpoints.js';
+export * from './common/envelope.js';
+export * from './common/headers.js';
+export * from './common/pagination.js';
 export * from './common/primitives.js';
 export * from './common/registry.js';
+export * from './common/status.js';
 export * from './common/validator.js';
 export { v2_1_1, v2_2_1, v2_3_0 };
 

@@ -28,6 +28,8 @@ export const OCPI_KNOWN_VALUES = 'ocpiKnownValues';
 const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
 /** CiString: printable ASCII only (space to tilde). */
 const PRINTABLE_ASCII = '^[\\u0020-\\u007E]*$';
+/** The two character-class patterns above, so error messages can tell them from format patterns. */
+export const PRINTABLE_PATTERNS: ReadonlySet<string> = new Set([PRINTABLE, PRINTABLE_ASCII]);
 
 /**
  * DateTime: RFC 3339 / ISO 8601 in UTC, `Z` optional (its absence implies UTC), fractional

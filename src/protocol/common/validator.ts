@@ -4,7 +4,7 @@
  */
 import { type TSchema, Type } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { OCPI_KNOWN_VALUES, OCPI_TYPE } from './primitives.js';
+import { OCPI_KNOWN_VALUES, OCPI_TYPE, PRINTABLE_PATTERNS } from './primitives.js';
 
 /** One violation: where (`/evses/0/uid`), which spec field (`uid`), and what is wrong. */
 export interface ValidationIssue {
@@ -115,7 +115,11 @@ function toIssue(error: ErrorObject): ValidationIssue {
   ) {
     message = 'must be an OCPI DateTime in UTC, e.g. 2015-06-29T20:39:09Z';
   } else if (error.keyword === 'pattern') {
-    message = 'contains characters that are not printable';
+    // The printable-character rules of string/CiString are the common case; any other
+    // pattern is a format the spec's text gives (coordinates, HH:MM, YYYY-MM-DD, …).
+    message = PRINTABLE_PATTERNS.has(String(params.pattern))
+      ? 'contains characters that are not printable'
+      : `does not have the format the spec requires (${String(params.pattern)})`;
   }
   return { pointer: error.instancePath, field, message, keyword: error.keyword };
 }

@@ -2,6 +2,7 @@
  * OCPI 2.1.1: every class and enum of the specification, by module, and the registry of all of
  * them by spec name (what `roamkit validate --type` and the endpoint table look names up in).
  */
+import { AnyResponseEnvelope } from '../common/envelope.js';
 import { collectSchemas } from '../common/registry.js';
 import * as cdrs from './cdrs.js';
 import * as commands from './commands.js';
@@ -28,4 +29,5 @@ export const schemas = collectSchemas(
   commands,
   credentials,
   versions,
+  { AnyResponseEnvelope },
 );

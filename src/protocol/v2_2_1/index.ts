@@ -2,6 +2,7 @@
  * OCPI 2.2.1: every class and enum of the specification, by module, and the registry of all of
  * them by spec name (what `roamkit validate --type` and the endpoint table look names up in).
  */
+import { AnyResponseEnvelope } from '../common/envelope.js';
 import { collectSchemas } from '../common/registry.js';
 import * as cdrs from './cdrs.js';
 import * as chargingProfiles from './charging_profiles.js';
@@ -44,4 +45,5 @@ export const schemas = collectSchemas(
   hubClientInfo,
   credentials,
   versions,
+  { AnyResponseEnvelope },
 );

@@ -1,2 +1,54 @@
-/** OCPI 2.2.1: versions (schemas to be written). */
-export {};
+/** OCPI 2.2.1, chapter "Versions": the version information and version details endpoints. */
+import type { Static } from '@sinclair/typebox';
+import { OcpiClass, OcpiEnum, OneOrMore, Url } from '../common/primitives.js';
+
+/** 2.2.1: adds 2.2 and 2.2.1. Closed as typed, though a peer's /versions may list newer ones. */
+export const VersionNumber = OcpiEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1']);
+export type VersionNumber = Static<typeof VersionNumber>;
+
+/** Which side of a module an endpoint implements (new in 2.2). */
+export const InterfaceRole = OcpiEnum('InterfaceRole', ['SENDER', 'RECEIVER']);
+export type InterfaceRole = Static<typeof InterfaceRole>;
+
+/**
+ * 2.2: adds chargingprofiles and hubclientinfo. Custom ids are allowed by agreement; closed here
+ * as the spec types it, so a custom id fails validation and must be handled before it.
+ */
+export const ModuleID = OcpiEnum('ModuleID', [
+  'cdrs',
+  'chargingprofiles',
+  'commands',
+  'credentials',
+  'hubclientinfo',
+  'locations',
+  'sessions',
+  'tariffs',
+  'tokens',
+]);
+export type ModuleID = Static<typeof ModuleID>;
+
+/** Redefined because VersionNumber gained values. */
+export const Version = OcpiClass('Version', {
+  version: VersionNumber,
+  url: Url(),
+});
+export type Version = Static<typeof Version>;
+
+/** `data` of GET on the versions endpoint (the spec gives it no class name; named after its heading). */
+export const VersionInformation = OneOrMore(Version);
+export type VersionInformation = Static<typeof VersionInformation>;
+
+/** 2.2: adds `role`; for `credentials` the role carries no meaning. */
+export const Endpoint = OcpiClass('Endpoint', {
+  identifier: ModuleID,
+  role: InterfaceRole,
+  url: Url(),
+});
+export type Endpoint = Static<typeof Endpoint>;
+
+/** `data` of GET on a version details endpoint (no class name in the spec; named after its heading). */
+export const VersionDetails = OcpiClass('VersionDetails', {
+  version: VersionNumber,
+  endpoints: OneOrMore(Endpoint),
+});
+export type VersionDetails = Static<typeof VersionDetails>;

@@ -1,2 +1,14 @@
-/** OCPI 2.3.0: charging_profiles (schemas to be written). */
-export {};
+/** OCPI 2.3.0, chapter "ChargingProfiles": unchanged since 2.2.1 (also in the bookings branch). */
+export {
+  ActiveChargingProfile,
+  ActiveChargingProfileResult,
+  ChargingProfile,
+  ChargingProfilePeriod,
+  ChargingProfileResponse,
+  ChargingProfileResponseType,
+  ChargingProfileResult,
+  ChargingProfileResultType,
+  ChargingRateUnit,
+  ClearProfileResult,
+  SetChargingProfile,
+} from '../v2_2_1/charging_profiles.js';

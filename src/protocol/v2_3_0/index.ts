@@ -2,6 +2,7 @@
  * OCPI 2.3.0: every class and enum of the specification, by module, and the registry of all of
  * them by spec name (what `roamkit validate --type` and the endpoint table look names up in).
  */
+import { AnyResponseEnvelope } from '../common/envelope.js';
 import { collectSchemas } from '../common/registry.js';
 import * as bookings from './bookings.js';
 import * as cdrs from './cdrs.js';
@@ -50,4 +51,5 @@ export const schemas = collectSchemas(
   versions,
   payments,
   bookings,
+  { AnyResponseEnvelope },
 );

@@ -1,2 +1,380 @@
-/** OCPI 2.3.0: locations (schemas to be written). */
-export {};
+/**
+ * OCPI 2.3.0, chapter "Locations": Location, EVSE, Connector, Parking and their data types.
+ * The bookings branch adds nothing to this chapter; its older Location lengths (address 45,
+ * state 20) are superseded by core 2.3.0 (255, 45).
+ */
+import type { Static } from '@sinclair/typebox';
+import {
+  CiString,
+  DateTime,
+  OcpiBoolean,
+  OcpiClass,
+  OcpiEnum,
+  OcpiInt,
+  OcpiNumber,
+  OcpiOpenEnum,
+  OcpiString,
+  OneOrMore,
+  Optional,
+  Url,
+  ZeroOrMore,
+} from '../common/primitives.js';
+import {
+  AdditionalGeoLocation,
+  ConnectorFormat,
+  EnergySource,
+  ExceptionalPeriod,
+  GeoLocation,
+  Hours,
+  PowerType,
+  Status,
+  StatusSchedule,
+} from '../v2_2_1/locations.js';
+import { TokenType } from './tokens.js';
+import { DisplayText } from './types.js';
+
+export { EnergySourceCategory, RegularHours } from '../v2_2_1/locations.js';
+export {
+  AdditionalGeoLocation,
+  ConnectorFormat,
+  EnergySource,
+  ExceptionalPeriod,
+  GeoLocation,
+  Hours,
+  PowerType,
+  Status,
+  StatusSchedule,
+};
+
+// ---- enums ----
+
+// 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
+export const Capability = OcpiOpenEnum('Capability', [
+  'CHARGING_PROFILE_CAPABLE',
+  'CHARGING_PREFERENCES_CAPABLE',
+  'CHIP_CARD_SUPPORT',
+  'CONTACTLESS_CARD_SUPPORT',
+  'CREDIT_CARD_PAYABLE',
+  'DEBIT_CARD_PAYABLE',
+  'PED_TERMINAL',
+  'REMOTE_START_STOP_CAPABLE',
+  'RESERVABLE',
+  'RFID_READER',
+  'START_SESSION_CONNECTOR_REQUIRED',
+  'TOKEN_GROUP_CAPABLE',
+  'UNLOCK_CAPABLE',
+]);
+export type Capability = Static<typeof Capability>;
+
+// 2.3.0: new.
+export const ConnectorCapability = OcpiOpenEnum('ConnectorCapability', [
+  'ISO_15118_2_PLUG_AND_CHARGE',
+  'ISO_15118_20_PLUG_AND_CHARGE',
+]);
+export type ConnectorCapability = Static<typeof ConnectorCapability>;
+
+// 2.3.0: an OpenEnum; adds MCS and SAE_J3400.
+export const ConnectorType = OcpiOpenEnum('ConnectorType', [
+  'CHADEMO',
+  'CHAOJI',
+  'DOMESTIC_A',
+  'DOMESTIC_B',
+  'DOMESTIC_C',
+  'DOMESTIC_D',
+  'DOMESTIC_E',
+  'DOMESTIC_F',
+  'DOMESTIC_G',
+  'DOMESTIC_H',
+  'DOMESTIC_I',
+  'DOMESTIC_J',
+  'DOMESTIC_K',
+  'DOMESTIC_L',
+  'DOMESTIC_M',
+  'DOMESTIC_N',
+  'DOMESTIC_O',
+  'GBT_AC',
+  'GBT_DC',
+  'IEC_60309_2_single_16',
+  'IEC_60309_2_three_16',
+  'IEC_60309_2_three_32',
+  'IEC_60309_2_three_64',
+  'IEC_62196_T1',
+  'IEC_62196_T1_COMBO',
+  'IEC_62196_T2',
+  'IEC_62196_T2_COMBO',
+  'IEC_62196_T3A',
+  'IEC_62196_T3C',
+  'MCS',
+  'NEMA_5_20',
+  'NEMA_6_30',
+  'NEMA_6_50',
+  'NEMA_10_30',
+  'NEMA_10_50',
+  'NEMA_14_30',
+  'NEMA_14_50',
+  'PANTOGRAPH_BOTTOM_UP',
+  'PANTOGRAPH_TOP_DOWN',
+  'SAE_J3400',
+  'TESLA_R',
+  'TESLA_S',
+]);
+export type ConnectorType = Static<typeof ConnectorType>;
+
+// 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
+export const EnvironmentalImpactCategory = OcpiOpenEnum('EnvironmentalImpactCategory', [
+  'NUCLEAR_WASTE',
+  'CARBON_DIOXIDE',
+]);
+export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
+
+// 2.3.0: new.
+export const EVSEPosition = OcpiEnum('EVSEPosition', ['LEFT', 'RIGHT', 'CENTER']);
+export type EVSEPosition = Static<typeof EVSEPosition>;
+
+// 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
+export const Facility = OcpiOpenEnum('Facility', [
+  'HOTEL',
+  'RESTAURANT',
+  'CAFE',
+  'MALL',
+  'SUPERMARKET',
+  'SPORT',
+  'RECREATION_AREA',
+  'NATURE',
+  'MUSEUM',
+  'BIKE_SHARING',
+  'BUS_STOP',
+  'TAXI_STAND',
+  'TRAM_STOP',
+  'METRO_STATION',
+  'TRAIN_STATION',
+  'AIRPORT',
+  'PARKING_LOT',
+  'CARPOOL_PARKING',
+  'FUEL_STATION',
+  'WIFI',
+]);
+export type Facility = Static<typeof Facility>;
+
+// 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
+export const ImageCategory = OcpiOpenEnum('ImageCategory', [
+  'CHARGER',
+  'ENTRANCE',
+  'LOCATION',
+  'NETWORK',
+  'OPERATOR',
+  'OTHER',
+  'OWNER',
+]);
+export type ImageCategory = Static<typeof ImageCategory>;
+
+// 2.3.0: new.
+export const ParkingDirection = OcpiEnum('ParkingDirection', ['PARALLEL', 'PERPENDICULAR', 'ANGLE']);
+export type ParkingDirection = Static<typeof ParkingDirection>;
+
+// 2.3.0: an OpenEnum; adds EMPLOYEES, TAXIS, TENANTS.
+export const ParkingRestriction = OcpiOpenEnum('ParkingRestriction', [
+  'CUSTOMERS',
+  'DISABLED',
+  'EMPLOYEES',
+  'EV_ONLY',
+  'MOTORCYCLES',
+  'PLUGGED',
+  'TAXIS',
+  'TENANTS',
+]);
+export type ParkingRestriction = Static<typeof ParkingRestriction>;
+
+// 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
+export const ParkingType = OcpiOpenEnum('ParkingType', [
+  'ALONG_MOTORWAY',
+  'PARKING_GARAGE',
+  'PARKING_LOT',
+  'ON_DRIVEWAY',
+  'ON_STREET',
+  'UNDERGROUND_GARAGE',
+]);
+export type ParkingType = Static<typeof ParkingType>;
+
+// 2.3.0: new.
+export const VehicleType = OcpiOpenEnum('VehicleType', [
+  'MOTORCYCLE',
+  'PERSONAL_VEHICLE',
+  'PERSONAL_VEHICLE_WITH_TRAILER',
+  'VAN',
+  'SEMI_TRACTOR',
+  'RIGID',
+  'TRUCK_WITH_TRAILER',
+  'BUS',
+  'DISABLED',
+]);
+export type VehicleType = Static<typeof VehicleType>;
+
+// ---- data type classes ----
+
+// 2.3.0: redefined only because ImageCategory became an OpenEnum.
+export const Image = OcpiClass('Image', {
+  url: Url(),
+  thumbnail: Optional(Url()),
+  category: ImageCategory,
+  type: CiString(4),
+  // int(5): at most five digits; a pixel size is never negative.
+  width: Optional(OcpiInt({ minimum: 0, maximum: 99999 })),
+  height: Optional(OcpiInt({ minimum: 0, maximum: 99999 })),
+});
+export type Image = Static<typeof Image>;
+
+// 2.3.0: redefined only because its Image changed.
+export const BusinessDetails = OcpiClass('BusinessDetails', {
+  name: OcpiString(100),
+  website: Optional(Url()),
+  logo: Optional(Image),
+});
+export type BusinessDetails = Static<typeof BusinessDetails>;
+
+// 2.3.0: redefined only because EnvironmentalImpactCategory became an OpenEnum.
+export const EnvironmentalImpact = OcpiClass('EnvironmentalImpact', {
+  category: EnvironmentalImpactCategory,
+  amount: OcpiNumber(),
+});
+export type EnvironmentalImpact = Static<typeof EnvironmentalImpact>;
+
+// 2.3.0: redefined only because EnvironmentalImpact changed.
+export const EnergyMix = OcpiClass('EnergyMix', {
+  is_green_energy: OcpiBoolean(),
+  energy_sources: ZeroOrMore(EnergySource),
+  environ_impact: ZeroOrMore(EnvironmentalImpact),
+  supplier_name: Optional(OcpiString(64)),
+  energy_product_name: Optional(OcpiString(64)),
+});
+export type EnergyMix = Static<typeof EnergyMix>;
+
+// 2.3.0: new. Links an EVSE to one of its Location's `parking_places` by id.
+export const EVSEParking = OcpiClass('EVSEParking', {
+  parking_id: CiString(36),
+  evse_position: Optional(EVSEPosition),
+});
+export type EVSEParking = Static<typeof EVSEParking>;
+
+/**
+ * 2.3.0: redefined only because TokenType became an OpenEnum (with EMAID). Same rules as 2.2.1:
+ * at least one of `uid`, `visual_number`, `group_id`; `uid` needs `type`, `visual_number` needs
+ * `issuer`.
+ */
+export const PublishTokenType = OcpiClass(
+  'PublishTokenType',
+  {
+    uid: Optional(CiString(36)),
+    type: Optional(TokenType),
+    visual_number: Optional(OcpiString(64)),
+    issuer: Optional(OcpiString(64)),
+    group_id: Optional(CiString(36)),
+  },
+  {
+    // Each branch names its property too: Ajv's strict mode wants `required` keys declared.
+    anyOf: [
+      { required: ['uid'], properties: { uid: {} } },
+      { required: ['visual_number'], properties: { visual_number: {} } },
+      { required: ['group_id'], properties: { group_id: {} } },
+    ],
+    dependencies: { uid: ['type'], visual_number: ['issuer'] },
+  },
+);
+export type PublishTokenType = Static<typeof PublishTokenType>;
+
+// ---- objects ----
+
+/** 2.3.0: new. A parking space usable while charging (for AFIR reporting to NAPs). */
+export const Parking = OcpiClass('Parking', {
+  id: CiString(36),
+  physical_reference: Optional(OcpiString(12)),
+  vehicle_types: OneOrMore(VehicleType),
+  max_vehicle_weight: Optional(OcpiNumber()),
+  max_vehicle_height: Optional(OcpiNumber()),
+  max_vehicle_length: Optional(OcpiNumber()),
+  max_vehicle_width: Optional(OcpiNumber()),
+  parking_space_length: Optional(OcpiNumber()),
+  parking_space_width: Optional(OcpiNumber()),
+  dangerous_goods_allowed: Optional(OcpiBoolean()),
+  direction: Optional(ParkingDirection),
+  drive_through: Optional(OcpiBoolean()),
+  restricted_to_type: OcpiBoolean(),
+  reservation_required: OcpiBoolean(),
+  time_limit: Optional(OcpiNumber()),
+  roofed: Optional(OcpiBoolean()),
+  images: ZeroOrMore(Image),
+  lighting: Optional(OcpiBoolean()),
+  refrigeration_outlet: Optional(OcpiBoolean()),
+  standards: ZeroOrMore(CiString(36)),
+  apds_reference: Optional(CiString()),
+});
+export type Parking = Static<typeof Parking>;
+
+// 2.3.0: adds `capabilities` (ConnectorCapability); ConnectorType is an OpenEnum.
+export const Connector = OcpiClass('Connector', {
+  id: CiString(36),
+  standard: ConnectorType,
+  format: ConnectorFormat,
+  power_type: PowerType,
+  max_voltage: OcpiInt(),
+  max_amperage: OcpiInt(),
+  max_electric_power: Optional(OcpiInt()),
+  tariff_ids: ZeroOrMore(CiString(36)),
+  terms_and_conditions: Optional(Url()),
+  capabilities: ZeroOrMore(ConnectorCapability),
+  last_updated: DateTime(),
+});
+export type Connector = Static<typeof Connector>;
+
+// 2.3.0: adds `parking` and `accepted_service_providers`; Capability/ParkingRestriction are OpenEnums.
+export const EVSE = OcpiClass('EVSE', {
+  uid: CiString(36),
+  evse_id: Optional(CiString(48)),
+  status: Status,
+  status_schedule: ZeroOrMore(StatusSchedule),
+  capabilities: ZeroOrMore(Capability),
+  connectors: OneOrMore(Connector),
+  floor_level: Optional(OcpiString(4)),
+  coordinates: Optional(GeoLocation),
+  physical_reference: Optional(OcpiString(16)),
+  directions: ZeroOrMore(DisplayText),
+  parking_restrictions: ZeroOrMore(ParkingRestriction),
+  parking: ZeroOrMore(EVSEParking),
+  images: ZeroOrMore(Image),
+  accepted_service_providers: ZeroOrMore(OcpiString(50)),
+  last_updated: DateTime(),
+});
+export type EVSE = Static<typeof EVSE>;
+
+// 2.3.0: adds `parking_places` and `help_phone`.
+export const Location = OcpiClass('Location', {
+  country_code: CiString(2),
+  party_id: CiString(3),
+  id: CiString(36),
+  publish: OcpiBoolean(),
+  publish_allowed_to: ZeroOrMore(PublishTokenType),
+  name: Optional(OcpiString(255)),
+  address: OcpiString(255),
+  city: OcpiString(45),
+  postal_code: Optional(OcpiString(10)),
+  state: Optional(OcpiString(45)),
+  country: OcpiString(3),
+  coordinates: GeoLocation,
+  related_locations: ZeroOrMore(AdditionalGeoLocation),
+  parking_type: Optional(ParkingType),
+  evses: ZeroOrMore(EVSE),
+  parking_places: ZeroOrMore(Parking),
+  directions: ZeroOrMore(DisplayText),
+  operator: Optional(BusinessDetails),
+  suboperator: Optional(BusinessDetails),
+  owner: Optional(BusinessDetails),
+  facilities: ZeroOrMore(Facility),
+  time_zone: OcpiString(255),
+  opening_times: Optional(Hours),
+  charging_when_closed: Optional(OcpiBoolean()),
+  images: ZeroOrMore(Image),
+  energy_mix: Optional(EnergyMix),
+  help_phone: Optional(CiString(25)),
+  last_updated: DateTime(),
+});
+export type Location = Static<typeof Location>;

@@ -1,2 +1,55 @@
-/** OCPI 2.3.0: versions (schemas to be written). */
-export {};
+/** OCPI 2.3.0, chapter "Versions": the version information and version details endpoints. */
+import type { Static } from '@sinclair/typebox';
+import { OcpiClass, OcpiOpenEnum, OneOrMore, Url } from '../common/primitives.js';
+import { InterfaceRole } from '../v2_2_1/versions.js';
+
+// Unchanged since 2.2.1.
+export { InterfaceRole };
+
+/** 2.3.0: becomes an OpenEnum (a peer may list versions newer than ours) and adds 2.3.0. */
+export const VersionNumber = OcpiOpenEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1', '2.3.0']);
+export type VersionNumber = Static<typeof VersionNumber>;
+
+/**
+ * 2.3.0: becomes an OpenEnum (custom modules); the table's values are 2.2.1's. The Payments
+ * chapter (`payments`) and the bookings branch's Bookings chapter (`Booking`) name module ids the
+ * table leaves out; being an OpenEnum, those validate anyway, so they are not added as known values.
+ */
+export const ModuleID = OcpiOpenEnum('ModuleID', [
+  'cdrs',
+  'chargingprofiles',
+  'commands',
+  'credentials',
+  'hubclientinfo',
+  'locations',
+  'sessions',
+  'tariffs',
+  'tokens',
+]);
+export type ModuleID = Static<typeof ModuleID>;
+
+/** 2.3.0: redefined because VersionNumber changed. */
+export const Version = OcpiClass('Version', {
+  version: VersionNumber,
+  url: Url(),
+});
+export type Version = Static<typeof Version>;
+
+/** `data` of GET on the versions endpoint (the spec gives it no class name; named after its heading). */
+export const VersionInformation = OneOrMore(Version);
+export type VersionInformation = Static<typeof VersionInformation>;
+
+/** 2.3.0: redefined because ModuleID changed. */
+export const Endpoint = OcpiClass('Endpoint', {
+  identifier: ModuleID,
+  role: InterfaceRole,
+  url: Url(),
+});
+export type Endpoint = Static<typeof Endpoint>;
+
+/** `data` of GET on a version details endpoint; 2.3.0: redefined because its parts changed. */
+export const VersionDetails = OcpiClass('VersionDetails', {
+  version: VersionNumber,
+  endpoints: OneOrMore(Endpoint),
+});
+export type VersionDetails = Static<typeof VersionDetails>;

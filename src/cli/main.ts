@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/** The `roamkit` command line. Exit codes: 0 success, 1 invalid input documents, 2 usage errors. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { isOcpiVersion, OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
+import { InputError, readDocument } from './read-documents.js';
+import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
+
+function parseVersion(value: string): OcpiVersion {
+  if (!isOcpiVersion(value)) throw new InvalidArgumentError(`use one of ${OCPI_VERSIONS.join(', ')}`);
+  return value;
+}
+
+export function buildProgram(io: { out: (line: string) => void; err: (line: string) => void }): Command {
+  const program = new Command('roamkit')
+    .description('Roamkit: OCPI 2.1.1, 2.2.1 and 2.3.0 for Node.js')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('validate')
+    .description('validate OCPI documents (an object, an array of objects, or a response envelope)')
+    .requiredOption('--ocpi <version>', `OCPI version: ${OCPI_VERSIONS.join(', ')}`, parseVersion)
+    .requiredOption(
+      '--type <Object>',
+      'the spec object name, e.g. Location, EVSE, Tariff, CDR (case-insensitive)',
+    )
+    .option('--partial', 'validate as a PATCH body (every top-level field optional)', false)
+    .argument('<file...>', 'JSON files; - reads standard input')
+    .action((files: string[], options: { ocpi: OcpiVersion; type: string; partial: boolean }) => {
+      let invalid = 0;
+      for (const file of files) {
+        const report = validateDocument(readDocument(file), {
+          version: options.ocpi,
+          type: options.type,
+          partial: options.partial,
+        });
+        for (const line of formatIssues(report)) io.out(line);
+        if (report.issues.length > 0) invalid++;
+      }
+      process.exitCode = invalid > 0 ? 1 : 0;
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
+export async function run(argv: string[], io = { out: console.log, err: console.error }): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof UnknownTypeError) {
+      io.err(error.message);
+      return 2;
+    }
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (code?.startsWith('commander.')) return 2;
+    throw error;
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+// Run when executed (also through npm's bin symlink), not when imported by tests.
+const invokedDirectly =
+  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  process.exitCode = await run(process.argv.slice(2));
+}
