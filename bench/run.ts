@@ -4,15 +4,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fromCanonical, toCanonical } from '../src/model/index.js';
 import { validate } from '../src/protocol/common/validator.js';
-import { v2_2_1 } from '../src/protocol/index.js';
-import { examplesRoot } from '../test/helpers/fixtures.js';
+import { v2_2_1, v2_3_0 } from '../src/protocol/index.js';
+import { examplesRoot, readExample } from '../test/helpers/fixtures.js';
 import { type BenchResult, compare, consume, formatResults } from './harness.js';
 
+// Validation: the complete 2.2.1 Location example, against JSON.parse of the same text.
 const locationText = readFileSync(join(examplesRoot, '2.2.1', 'location_example.json'), 'utf8');
 const location = JSON.parse(locationText);
 if (!validate(v2_2_1.locations.Location, location).valid)
   throw new Error('the 2.2.1 Location example must be valid');
+
+// Conversion: the 2.1.1 Location example, 2.1.1 -> canonical -> 2.3.0.
+const location211 = readExample('2.1.1/mod_locations_06.json.txt');
+const location211Text = JSON.stringify(location211);
+const party = { country_code: 'BE', party_id: 'BEC' };
+const to230 = () =>
+  fromCanonical('Location', '2.3.0', toCanonical('Location', '2.1.1', location211, { party }).value).value;
+if (!validate(v2_3_0.locations.Location, to230()).valid)
+  throw new Error('the converted Location must be valid 2.3.0');
 
 const results: BenchResult[] = [
   compare(
@@ -22,7 +33,14 @@ const results: BenchResult[] = [
     },
     { name: 'JSON.parse of its text', fn: () => JSON.parse(locationText) },
   ),
+  compare(
+    { name: 'convert 2.1.1 Location -> canonical -> 2.3.0', fn: to230 },
+    { name: 'JSON.parse of its text', fn: () => JSON.parse(location211Text) },
+  ),
 ];
 
 console.log(formatResults(results));
+console.log(
+  '\n"time vs baseline" = time per operation / time of the baseline operation, both measured in this run.',
+);
 consume();

@@ -3,7 +3,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import { ConversionError } from '../model/index.js';
 import { isOcpiVersion, OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
+import { convertDocument, parseParty } from './convert.js';
+import { addOpenApiCommand } from './openapi.js';
 import { InputError, readDocument } from './read-documents.js';
 import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
 
@@ -42,6 +45,38 @@ export function buildProgram(io: { out: (line: string) => void; err: (line: stri
       process.exitCode = invalid > 0 ? 1 : 0;
     });
 
+  program
+    .command('convert')
+    .description('convert an OCPI document between versions (through the canonical model)')
+    .requiredOption('--from <version>', 'the version of FILE', parseVersion)
+    .requiredOption('--to <version>', 'the version to write', parseVersion)
+    .requiredOption('--type <Object>', 'the spec object name, e.g. Location, Tariff, CDR (case-insensitive)')
+    .option('--party <CC/PID>', 'owner of 2.1.1 objects, which carry none (e.g. NL/TNM)', (value: string) => {
+      const party = parseParty(value);
+      if (party === undefined) throw new InvalidArgumentError('use COUNTRY/PARTY, e.g. NL/TNM');
+      return party;
+    })
+    .option('--partial', 'FILE is a PATCH body: convert only the fields present', false)
+    .argument('<file>', 'a JSON file (an object or an array of objects); - reads standard input')
+    .action(
+      (
+        file: string,
+        options: {
+          from: OcpiVersion;
+          to: OcpiVersion;
+          type: string;
+          party?: { country_code: string; party_id: string };
+          partial: boolean;
+        },
+      ) => {
+        const { json, lossy } = convertDocument(readDocument(file), options);
+        for (const line of lossy) io.err(line);
+        io.out(json);
+      },
+    );
+
+  addOpenApiCommand(program, io, parseVersion);
+
   return program;
 }
 
@@ -52,7 +87,11 @@ export async function run(argv: string[], io = { out: console.log, err: console.
     await buildProgram(io).parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
-    if (error instanceof InputError || error instanceof UnknownTypeError) {
+    if (
+      error instanceof InputError ||
+      error instanceof UnknownTypeError ||
+      error instanceof ConversionError
+    ) {
       io.err(error.message);
       return 2;
     }

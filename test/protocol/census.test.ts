@@ -20,7 +20,13 @@ const registries: Record<RoamkitVersion, () => Promise<{ schemas: ReadonlyMap<st
 };
 
 const reportFile = process.env.CENSUS_REPORT;
-if (reportFile) writeFileSync(reportFile, `Roamkit spec census (${new Date().toISOString()})\n`);
+if (reportFile) {
+  writeFileSync(
+    reportFile,
+    `Roamkit spec census (${new Date().toISOString()}); regenerate with\n` +
+      `  npx tsc -p . && CENSUS_REPORT=${reportFile} node --test dist/test/protocol/census.test.js\n`,
+  );
+}
 
 for (const version of ['2.1.1', '2.2.1', '2.3.0'] as const) {
   test(`spec census ${version}: every class and enum of the spec matches the registry`, async (t) => {
