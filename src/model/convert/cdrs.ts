@@ -20,34 +20,33 @@
 import { v2_1_1, v2_2_1, v2_3_0 } from '../../protocol/index.js';
 import {
   child,
+  ciEqual,
   complete,
+  type DroppedField,
+  downOnly,
+  dropFields,
   dropOwner,
+  droppedFieldRows,
+  droppedForEach,
+  enumValues,
   inventOwner,
   isObject,
   type Json,
-  mapObject,
   mapObjects,
-  priceFromCanonical211,
-  priceFromCanonical221,
-  priceToCanonical211,
-  priceToCanonical221,
-} from './common.js';
-import { ConversionError } from './errors.js';
-import { converters as locationConverters } from './locations.js';
-import { converters as tariffConverters } from './tariffs.js';
-import {
-  type DroppedField,
-  dropFields,
-  droppedFieldRows,
-  enumValues,
-  identity,
   type OlderVersion,
   ordered,
   rename,
   row,
-  tokenTypeFromCanonical,
-} from './tokens.js';
-import type { ConversionContext, LossyMapping, ModuleConverters, VersionConverter } from './types.js';
+  unchangedIn,
+  withObject,
+  withObjects,
+  withPrices,
+} from './common.js';
+import { ConversionError } from './errors.js';
+import { connectorTypeFromCanonical, converters as locationConverters } from './locations.js';
+import { tariffConverters } from './tariffs.js';
+import { withTokenType } from './tokens.js';
+import type { ConversionContext, LossyMapping, ModuleConverters } from './types.js';
 
 /** The spec's "not available" marker for ids (2.2: allowed in a reservation's Session/CDR). */
 export const NOT_AVAILABLE = '#NA';
@@ -171,6 +170,22 @@ function standaloneDimension(step: PeriodStep) {
  * 2.1.1 has no COMMAND (a session started by StartSession/ReserveNow): AUTH_REQUEST, the 2.1.1
  * value for "the eMSP authorized it", is the nearest. Reported under `<object>.auth-method-command`.
  */
+const AUTH_METHODS_2_1_1 = enumValues(v2_1_1.cdrs.AuthMethod);
+
+/** The row of withAuthMethod211 for `object` (Session or CDR). */
+export function authMethodRow(object: string): LossyMapping {
+  return row(
+    `${object}.auth-method-command`,
+    object,
+    'auth_method',
+    '2.3.0',
+    '2.1.1',
+    'loses',
+    '2.1.1 has no AuthMethod COMMAND (session started by a StartSession or ReserveNow command): it becomes ' +
+      'AUTH_REQUEST, the 2.1.1 value for an authorization given by the eMSP.',
+  );
+}
+
 export function withAuthMethod211(
   value: Json,
   object: string,
@@ -178,7 +193,7 @@ export function withAuthMethod211(
   pointer: string,
 ): Json {
   const method = value.auth_method;
-  if (typeof method !== 'string' || enumValues(v2_1_1.cdrs.AuthMethod).includes(method)) return value;
+  if (typeof method !== 'string' || AUTH_METHODS_2_1_1.includes(method)) return value;
   ctx.report(`${object}.auth-method-command`, child(pointer, 'auth_method'));
   return { ...value, auth_method: method === 'COMMAND' ? 'AUTH_REQUEST' : method };
 }
@@ -197,9 +212,6 @@ export function partyOfContractId(
   if (match === null) return undefined;
   return { country_code: match[1]!, party_id: match[2]! };
 }
-
-const ciEqual = (a: unknown, b: unknown) =>
-  typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 
 /** 2.1.1 `auth_id` -> canonical `cdr_token` (see the file comment). */
 export function authIdToCdrToken(value: Json, object: string, ctx: ConversionContext, pointer: string): Json {
@@ -244,23 +256,13 @@ export function cdrTokenToAuthId(value: Json, ctx: ConversionContext, pointer: s
   return { ...rest, auth_id: contract_id };
 }
 
-function cdrTokenFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  if (!('type' in value)) return value;
-  const at = child(pointer, 'type');
-  return {
-    ...value,
-    type: tokenTypeFromCanonical(value.type, '2.2.1', ctx, 'CdrToken.type-to-other-2.2.1', at),
-  };
-}
+const cdrToken221 = downOnly((value, ctx, pointer) =>
+  withTokenType(value, 'CdrToken', '2.2.1', ctx, pointer),
+);
 
 /** `cdr_token` of a Session/CDR going down to 2.2.1. */
 export function withCdrToken221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  if (!('cdr_token' in value)) return value;
-  const at = child(pointer, 'cdr_token');
-  return {
-    ...value,
-    cdr_token: mapObject(value.cdr_token, at, (v, p) => cdrTokenFromCanonical221(v, ctx, p)),
-  };
+  return withObject(value, 'cdr_token', cdrToken221.fromCanonical, ctx, pointer);
 }
 
 // ==== the Location embedded in 2.1.1 Sessions and CDRs ====
@@ -396,127 +398,89 @@ function cdrLocationToLocation(value: Json, ctx: ConversionContext, pointer: str
   return { ...rest, location };
 }
 
-/** A ConnectorType 2.2.1 lacks: SAE J3400 is the plug 2.2.1 calls TESLA_S; others are kept as text. */
-function cdrLocationFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const standard = value.connector_standard;
-  if (typeof standard !== 'string' || enumValues(v2_2_1.locations.ConnectorType).includes(standard))
-    return value;
-  ctx.report('CdrLocation.connector_standard-2.2.1', child(pointer, 'connector_standard'));
-  return standard === 'SAE_J3400' ? { ...value, connector_standard: 'TESLA_S' } : value;
-}
+const cdrLocation221 = downOnly((value, ctx, pointer) => {
+  if (!('connector_standard' in value)) return value;
+  const at = child(pointer, 'connector_standard');
+  const id = 'CdrLocation.connector_standard-2.2.1';
+  return {
+    ...value,
+    connector_standard: connectorTypeFromCanonical(value.connector_standard, '2.2.1', ctx, id, at),
+  };
+});
 
 // ==== money ====
 
-const PRICE_FIELDS = [
-  'total_cost',
+/** The cost split of a CDR (2.2 additions; total_cost, which 2.1.1 has too, includes them). */
+const COST_SPLIT = [
   'total_fixed_cost',
   'total_energy_cost',
   'total_time_cost',
   'total_parking_cost',
   'total_reservation_cost',
 ];
-
-type PriceFn = (value: unknown, ctx: ConversionContext, pointer: string) => unknown;
-
-/** Converts the Price fields of `fields` that are present. */
-export function withPrices(
-  value: Json,
-  fields: readonly string[],
-  fn: PriceFn,
-  ctx: ConversionContext,
-  pointer: string,
-): Json {
-  const out: Json = { ...value };
-  for (const key of fields) if (key in out) out[key] = fn(out[key], ctx, child(pointer, key));
-  return out;
-}
-
-function withTariffs(
-  value: Json,
-  version: OlderVersion,
-  direction: keyof VersionConverter,
-  ctx: ConversionContext,
-  pointer: string,
-): Json {
-  if (!('tariffs' in value)) return value;
-  const converter = tariffConverters.Tariff?.[version];
-  if (converter === undefined) return value;
-  const c = complete(ctx);
-  const tariffs = mapObjects(value.tariffs, child(pointer, 'tariffs'), (v, p) =>
-    converter[direction](v, c, p),
-  );
-  return { ...value, tariffs };
-}
+const PRICE_FIELDS = ['total_cost', ...COST_SPLIT];
 
 // ==== CDR ====
 
+/** A CDR field 2.1.1 lacks, with why losing it matters. */
+const dropped211 = (
+  field: string,
+  why: string,
+  carriesNothing?: (value: unknown) => boolean,
+): DroppedField => ({
+  object: 'CDR',
+  field,
+  to: '2.1.1',
+  why,
+  ...(carriesNothing === undefined ? {} : { carriesNothing }),
+});
+const isFalse = (value: unknown) => value === false;
+
 const CDR_DROPPED: readonly DroppedField[] = [
-  ...(['2.2.1', '2.1.1'] as const).map(
-    (to): DroppedField => ({
-      object: 'CDR',
-      field: 'booking_id',
-      to,
-      why: 'the link to the Booking (bookings branch) this CDR also bills is not sent.',
-    }),
+  ...droppedForEach((to) => ({
+    object: 'CDR',
+    field: 'booking_id',
+    to,
+    why: 'the link to the Booking (bookings branch) this CDR also bills is not sent.',
+  })),
+  dropped211('session_id', 'the receiver cannot match the CDR to its Session.'),
+  dropped211('authorization_reference', 'the receiver cannot match the CDR to the authorization it gave.'),
+  dropped211('signed_data', 'the signed meter values (calibration law, e.g. Eichrecht) are not sent.'),
+  ...COST_SPLIT.map((field) =>
+    dropped211(field, 'the split of the total is not sent (total_cost, which includes this amount, is).'),
   ),
-  ...(
-    [
-      ['session_id', 'the receiver cannot match the CDR to its Session.'],
-      ['authorization_reference', 'the receiver cannot match the CDR to the authorization it gave.'],
-      ['signed_data', 'the signed meter values (calibration law, e.g. Eichrecht) are not sent.'],
-      [
-        'total_fixed_cost',
-        'the split of the total is not sent (total_cost, which includes this amount, is).',
-      ],
-      [
-        'total_energy_cost',
-        'the split of the total is not sent (total_cost, which includes this amount, is).',
-      ],
-      ['total_time_cost', 'the split of the total is not sent (total_cost, which includes this amount, is).'],
-      [
-        'total_parking_cost',
-        'the split of the total is not sent (total_cost, which includes this amount, is).',
-      ],
-      [
-        'total_reservation_cost',
-        'the split of the total is not sent (total_cost, which includes this amount, is).',
-      ],
-      ['invoice_reference_id', 'the reference to the invoice that will bill this CDR is not sent.'],
-      [
-        'credit',
-        'a credit CDR (negative amounts cancelling an earlier CDR) arrives as an ordinary CDR with negative ' +
-          'amounts. Not reported for credit false.',
-      ],
-      ['credit_reference_id', 'the receiver does not learn which CDR a credit CDR cancels.'],
-      [
-        'home_charging_compensation',
-        'the receiver does not learn that the energy is to be compensated to the driver. Not reported for false.',
-      ],
-    ] as const
-  ).map(
-    ([field, why]): DroppedField => ({
-      object: 'CDR',
-      field,
-      to: '2.1.1',
-      why,
-      ...(field === 'credit' || field === 'home_charging_compensation'
-        ? { carriesNothing: (v: unknown) => v === false }
-        : {}),
-    }),
+  dropped211('invoice_reference_id', 'the reference to the invoice that will bill this CDR is not sent.'),
+  dropped211(
+    'credit',
+    'a credit CDR (negative amounts cancelling an earlier CDR) arrives as an ordinary CDR with negative ' +
+      'amounts. Not reported for credit false.',
+    isFalse,
+  ),
+  dropped211('credit_reference_id', 'the receiver does not learn which CDR a credit CDR cancels.'),
+  dropped211(
+    'home_charging_compensation',
+    'the receiver does not learn that the energy is to be compensated to the driver. Not reported for false.',
+    isFalse,
   ),
 ];
+
+/** A complete CDR needs a charging period: one that has none left cannot be converted. */
+function requirePeriods(value: Json, ctx: ConversionContext, message: string): Json {
+  if (!ctx.partial && Array.isArray(value.charging_periods) && value.charging_periods.length === 0) {
+    throw new ConversionError(`CDR: ${message}`);
+  }
+  return value;
+}
 
 function cdrToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   let out = inventOwner(value, ctx, 'CDR.party-from-context', pointer, 'CDR');
   out = rename(out, 'stop_date_time', 'end_date_time');
   out = authIdToCdrToken(out, 'CDR', ctx, pointer);
   out = locationToCdrLocation(out, ctx, pointer);
-  out = withTariffs(out, '2.1.1', 'toCanonical', ctx, pointer);
+  out = withObjects(out, 'tariffs', tariffConverters['2.1.1'].toCanonical, ctx, pointer);
   out = withPeriods(out, PERIODS_UP_211, ctx, pointer);
-  if (!ctx.partial && Array.isArray(out.charging_periods) && out.charging_periods.length === 0) {
-    throw new ConversionError('CDR: no charging period is left once FLAT dimensions are dropped');
-  }
-  out = withPrices(out, ['total_cost'], priceToCanonical211, ctx, pointer);
+  out = requirePeriods(out, ctx, 'no charging period is left once FLAT dimensions are dropped');
+  out = withPrices(out, ['total_cost'], '2.1.1', 'toCanonical', ctx, pointer);
   return ordered(out, v2_3_0.cdrs.CDR);
 }
 
@@ -527,33 +491,26 @@ function cdrFromCanonical211(value: Json, ctx: ConversionContext, pointer: strin
   out = cdrTokenToAuthId(out, ctx, pointer);
   out = withAuthMethod211(out, 'CDR', ctx, pointer);
   out = cdrLocationToLocation(out, ctx, pointer);
-  out = withTariffs(out, '2.1.1', 'fromCanonical', ctx, pointer);
+  out = withObjects(out, 'tariffs', tariffConverters['2.1.1'].fromCanonical, ctx, pointer);
   out = withPeriods(out, PERIODS_DOWN['2.1.1'], ctx, pointer);
-  if (!ctx.partial && Array.isArray(out.charging_periods) && out.charging_periods.length === 0) {
-    throw new ConversionError('CDR: 2.1.1 can express none of its charging periods (one is required)');
-  }
-  out = withPrices(out, ['total_cost'], priceFromCanonical211, ctx, pointer);
+  out = requirePeriods(out, ctx, '2.1.1 can express none of its charging periods (one is required)');
+  out = withPrices(out, ['total_cost'], '2.1.1', 'fromCanonical', ctx, pointer);
   return ordered(out, v2_1_1.cdrs.CDR);
 }
 
 function cdrToCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out = withTariffs(value, '2.2.1', 'toCanonical', ctx, pointer);
-  return withPrices(out, PRICE_FIELDS, priceToCanonical221, ctx, pointer);
+  const out = withObjects(value, 'tariffs', tariffConverters['2.2.1'].toCanonical, ctx, pointer);
+  return withPrices(out, PRICE_FIELDS, '2.2.1', 'toCanonical', ctx, pointer);
 }
 
 function cdrFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
   let out = dropFields(value, CDR_DROPPED, 'CDR', '2.2.1', ctx, pointer);
   out = withCdrToken221(out, ctx, pointer);
-  if ('cdr_location' in out) {
-    const at = child(pointer, 'cdr_location');
-    out.cdr_location = mapObject(out.cdr_location, at, (v, p) => cdrLocationFromCanonical221(v, ctx, p));
-  }
-  out = withTariffs(out, '2.2.1', 'fromCanonical', ctx, pointer);
+  out = withObject(out, 'cdr_location', cdrLocation221.fromCanonical, ctx, pointer);
+  out = withObjects(out, 'tariffs', tariffConverters['2.2.1'].fromCanonical, ctx, pointer);
   out = withPeriods(out, PERIODS_DOWN['2.2.1'], ctx, pointer);
-  if (!ctx.partial && Array.isArray(out.charging_periods) && out.charging_periods.length === 0) {
-    throw new ConversionError('CDR: 2.2.1 can express none of its charging periods (one is required)');
-  }
-  return withPrices(out, PRICE_FIELDS, priceFromCanonical221, ctx, pointer);
+  out = requirePeriods(out, ctx, '2.2.1 can express none of its charging periods (one is required)');
+  return withPrices(out, PRICE_FIELDS, '2.2.1', 'fromCanonical', ctx, pointer);
 }
 
 // ==== the module ====
@@ -568,20 +525,20 @@ export const converters: ModuleConverters = {
       toCanonical: standalonePeriod(PERIODS_UP_211),
       fromCanonical: standalonePeriod(PERIODS_DOWN['2.1.1']),
     },
-    '2.2.1': { toCanonical: (value) => value, fromCanonical: standalonePeriod(PERIODS_DOWN['2.2.1']) },
+    '2.2.1': downOnly(standalonePeriod(PERIODS_DOWN['2.2.1'])),
   },
   CdrDimension: {
     '2.1.1': {
       toCanonical: standaloneDimension(PERIODS_UP_211),
       fromCanonical: standaloneDimension(PERIODS_DOWN['2.1.1']),
     },
-    '2.2.1': { toCanonical: (value) => value, fromCanonical: standaloneDimension(PERIODS_DOWN['2.2.1']) },
+    '2.2.1': downOnly(standaloneDimension(PERIODS_DOWN['2.2.1'])),
   },
   // 2.1.1 has no CdrToken (a bare auth_id) and no CdrLocation (the whole Location).
-  CdrToken: { '2.2.1': { toCanonical: (value) => value, fromCanonical: cdrTokenFromCanonical221 } },
-  CdrLocation: { '2.2.1': { toCanonical: (value) => value, fromCanonical: cdrLocationFromCanonical221 } },
-  SignedData: { '2.2.1': identity },
-  SignedValue: { '2.2.1': identity },
+  CdrToken: { '2.2.1': cdrToken221 },
+  CdrLocation: { '2.2.1': cdrLocation221 },
+  SignedData: unchangedIn('2.2.1'),
+  SignedValue: unchangedIn('2.2.1'),
 };
 
 export const lossyMappings: LossyMapping[] = [
@@ -701,16 +658,7 @@ export const lossyMappings: LossyMapping[] = [
     'loses',
     "A 2.1.1 CDR carries no owner. Reported when the owner is not the conversion's party.",
   ),
-  row(
-    'CDR.auth-method-command',
-    'CDR',
-    'auth_method',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no AuthMethod COMMAND (session started by a StartSession or ReserveNow command): it becomes ' +
-      'AUTH_REQUEST, the 2.1.1 value for an authorization given by the eMSP.',
-  ),
+  authMethodRow('CDR'),
   row(
     'CDR.location-reduced',
     'CDR',

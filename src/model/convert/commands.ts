@@ -11,20 +11,24 @@
  *   result to a 2.1.1 eMSP and back.
  */
 import { v2_1_1, v2_2_1, v2_3_0 } from '../../protocol/index.js';
-import { child, type Json } from './common.js';
-import { ConversionError } from './errors.js';
 import {
-  convertNested,
+  child,
   type DroppedField,
+  downOnly,
   dropFields,
   droppedFieldRows,
   enumValues,
   identity,
-  narrowEnum,
+  type Json,
   ordered,
   row,
-  tokenConverters,
-} from './tokens.js';
+  unchangedIn,
+  withEnum,
+  withFields,
+  withObject,
+} from './common.js';
+import { ConversionError } from './errors.js';
+import { tokenConverters } from './tokens.js';
 import type { ConversionContext, LossyMapping, ModuleConverters } from './types.js';
 
 /**
@@ -68,18 +72,6 @@ const DROPPED: readonly DroppedField[] = [
 
 // ---- requests carrying a Token ----
 
-function withToken(
-  value: Json,
-  direction: 'toCanonical' | 'fromCanonical',
-  version: '2.1.1' | '2.2.1',
-  ctx: ConversionContext,
-  pointer: string,
-): Json {
-  if (!('token' in value)) return value;
-  const at = child(pointer, 'token');
-  return { ...value, token: convertNested(tokenConverters[version], direction, value.token, ctx, at) };
-}
-
 /** 2.1.1 reservation ids are ints, 2.2 ids CiString(36): the decimal digits of the int. */
 function reservationIdToCanonical(value: unknown): unknown {
   return typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
@@ -103,34 +95,28 @@ function reservationIdFromCanonical(value: unknown, ctx: ConversionContext, poin
 }
 
 function reserveNowToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out = { ...withToken(value, 'toCanonical', '2.1.1', ctx, pointer) };
-  if ('reservation_id' in out) out.reservation_id = reservationIdToCanonical(out.reservation_id);
-  return ordered(out, v2_3_0.commands.ReserveNow);
+  const out = withObject(value, 'token', tokenConverters['2.1.1'].toCanonical, ctx, pointer);
+  return ordered(
+    withFields(out, ['reservation_id'], reservationIdToCanonical, ctx, pointer),
+    v2_3_0.commands.ReserveNow,
+  );
 }
 
 function reserveNowFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out = dropFields(value, DROPPED, 'ReserveNow', '2.1.1', ctx, pointer);
-  if ('reservation_id' in out) {
-    out.reservation_id = reservationIdFromCanonical(
-      out.reservation_id,
-      ctx,
-      child(pointer, 'reservation_id'),
-    );
-  }
-  return withToken(out, 'fromCanonical', '2.1.1', ctx, pointer);
+  let out = dropFields(value, DROPPED, 'ReserveNow', '2.1.1', ctx, pointer);
+  out = withFields(out, ['reservation_id'], reservationIdFromCanonical, ctx, pointer);
+  return withObject(out, 'token', tokenConverters['2.1.1'].fromCanonical, ctx, pointer);
 }
 
 function startSessionFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   const out = dropFields(value, DROPPED, 'StartSession', '2.1.1', ctx, pointer);
-  return withToken(out, 'fromCanonical', '2.1.1', ctx, pointer);
+  return withObject(out, 'token', tokenConverters['2.1.1'].fromCanonical, ctx, pointer);
 }
 
 /** 2.2.1 and canonical differ only in the embedded Token. */
-const tokenBearer221 = {
-  toCanonical: (value: Json) => value,
-  fromCanonical: (value: Json, ctx: ConversionContext, pointer: string) =>
-    withToken(value, 'fromCanonical', '2.2.1', ctx, pointer),
-};
+const tokenBearer221 = downOnly((value, ctx, pointer) =>
+  withObject(value, 'token', tokenConverters['2.2.1'].fromCanonical, ctx, pointer),
+);
 
 // ---- answers ----
 
@@ -138,22 +124,24 @@ const COMMAND_RESPONSE_TYPES_2_1_1 = enumValues(v2_1_1.commands.CommandResponseT
 const COMMAND_RESPONSE_TYPES_2_2_1 = enumValues(v2_2_1.commands.CommandResponseType);
 const COMMAND_RESULT_TYPES = enumValues(v2_3_0.commands.CommandResultType);
 
+/** A `result` the target's type lacks: REJECTED (the command was not carried out as asked). */
+function withResult(
+  value: Json,
+  known: readonly string[],
+  ctx: ConversionContext,
+  id: string,
+  pointer: string,
+): Json {
+  return withEnum(value, 'result', known, 'REJECTED', ctx, id, pointer);
+}
+
 function commandResponseToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out: Json = { ...value };
-  if ('result' in out) {
-    // 2.2 moved TIMEOUT to the asynchronous result: as a direct answer it means "not accepted".
-    out.result = narrowEnum(
-      out.result,
-      COMMAND_RESPONSE_TYPES_2_2_1,
-      'REJECTED',
-      ctx,
-      'CommandResponse.timeout-as-rejected',
-      child(pointer, 'result'),
-    );
-  }
+  // 2.2 moved TIMEOUT to the asynchronous result: as a direct answer it means "not accepted".
+  const id = 'CommandResponse.timeout-as-rejected';
+  const out = withResult(value, COMMAND_RESPONSE_TYPES_2_2_1, ctx, id, pointer);
   if (!ctx.partial && !('timeout' in out)) {
-    out.timeout = DEFAULT_COMMAND_TIMEOUT_SECONDS;
     ctx.report('CommandResponse.timeout-invented', child(pointer, 'timeout'));
+    return ordered({ ...out, timeout: DEFAULT_COMMAND_TIMEOUT_SECONDS }, v2_3_0.commands.CommandResponse);
   }
   return ordered(out, v2_3_0.commands.CommandResponse);
 }
@@ -167,33 +155,18 @@ function commandResponseFromCanonical211(value: Json, ctx: ConversionContext, po
   return rest; // every 2.2 CommandResponseType value exists in 2.1.1
 }
 
-function commandResultToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  if (!('result' in value)) return value;
-  const result = narrowEnum(
-    value.result,
-    COMMAND_RESULT_TYPES,
-    'REJECTED',
-    ctx,
-    'CommandResult.unknown-session-as-rejected',
-    child(pointer, 'result'),
-  );
-  return { ...value, result };
-}
-
-function commandResultFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out = dropFields(value, DROPPED, 'CommandResult', '2.1.1', ctx, pointer);
-  if ('result' in out) {
-    out.result = narrowEnum(
-      out.result,
+const commandResult211 = {
+  toCanonical: (value: Json, ctx: ConversionContext, pointer: string) =>
+    withResult(value, COMMAND_RESULT_TYPES, ctx, 'CommandResult.unknown-session-as-rejected', pointer),
+  fromCanonical: (value: Json, ctx: ConversionContext, pointer: string) =>
+    withResult(
+      dropFields(value, DROPPED, 'CommandResult', '2.1.1', ctx, pointer),
       COMMAND_RESPONSE_TYPES_2_1_1,
-      'REJECTED',
       ctx,
       'CommandResult.result-as-rejected',
-      child(pointer, 'result'),
-    );
-  }
-  return out;
-}
+      pointer,
+    ),
+};
 
 // ---- the module ----
 
@@ -205,24 +178,24 @@ export const converters: ModuleConverters = {
   StartSession: {
     '2.1.1': {
       toCanonical: (value, ctx, pointer) =>
-        ordered(withToken(value, 'toCanonical', '2.1.1', ctx, pointer), v2_3_0.commands.StartSession),
+        ordered(
+          withObject(value, 'token', tokenConverters['2.1.1'].toCanonical, ctx, pointer),
+          v2_3_0.commands.StartSession,
+        ),
       fromCanonical: startSessionFromCanonical211,
     },
     '2.2.1': tokenBearer221,
   },
   // Same fields in every version (2.2 only makes the ids CiString).
-  StopSession: { '2.1.1': identity, '2.2.1': identity },
-  UnlockConnector: { '2.1.1': identity, '2.2.1': identity },
+  StopSession: unchangedIn('2.1.1', '2.2.1'),
+  UnlockConnector: unchangedIn('2.1.1', '2.2.1'),
   // New in 2.2.
-  CancelReservation: { '2.2.1': identity },
+  CancelReservation: unchangedIn('2.2.1'),
   CommandResponse: {
     '2.1.1': { toCanonical: commandResponseToCanonical211, fromCanonical: commandResponseFromCanonical211 },
     '2.2.1': identity,
   },
-  CommandResult: {
-    '2.1.1': { toCanonical: commandResultToCanonical211, fromCanonical: commandResultFromCanonical211 },
-    '2.2.1': identity,
-  },
+  CommandResult: { '2.1.1': commandResult211, '2.2.1': identity },
 };
 
 export const lossyMappings: LossyMapping[] = [

@@ -7,21 +7,25 @@
  *   2.1.1 party; further roles cannot be carried.
  * - 2.3.0 drops Role HUB and adds `hub_party_id` (country code + party id of the Hub). A 2.2.1 HUB
  *   role becomes a role OTHER whose party is `hub_party_id`; the way back restores HUB from it.
- * - BusinessDetails (and its Image) is converted by the Locations converters when they provide it.
+ * - BusinessDetails (its logo's ImageCategory) is converted by the Locations converter.
  */
 import { v2_3_0 } from '../../protocol/index.js';
-import { child, isObject, type Json, mapObjects } from './common.js';
-import { converters as locationConverters } from './locations.js';
 import {
+  child,
+  ciEqual,
   convertNested,
   type DroppedField,
   dropFields,
   droppedFieldRows,
-  nestedConverter,
-  type OlderVersion,
+  isObject,
+  type Json,
+  mapObjects,
   ordered,
   row,
-} from './tokens.js';
+  withHubAsOther,
+  withObject,
+} from './common.js';
+import { businessDetailsConverters } from './locations.js';
 import type {
   ConversionContext,
   LossyMapping,
@@ -46,68 +50,33 @@ const DROPPED: readonly DroppedField[] = [
   },
 ];
 
-const IMAGE_CATEGORIES = ['CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER'];
-
-/**
- * Used until the Locations converters register BusinessDetails: the one difference is the logo's
- * ImageCategory (open in 2.3.0), reported under the Locations rows `Image.category-<version>`.
- */
-function businessDetailsFallback(version: OlderVersion): VersionConverter {
-  return {
-    toCanonical: (value) => value,
-    fromCanonical: (value, ctx, pointer) =>
-      mapLogo(
-        value,
-        (logo, at) => {
-          const category = logo.category;
-          if (typeof category !== 'string' || IMAGE_CATEGORIES.includes(category)) return logo;
-          ctx.report(`Image.category-${version}`, child(at, 'category'));
-          return { ...logo, category: 'OTHER' };
-        },
-        pointer,
-      ),
-  };
-}
-
-function mapLogo(value: Json, fn: (logo: Json, pointer: string) => Json, pointer: string): Json {
-  if (!isObject(value.logo)) return value;
-  return { ...value, logo: fn(value.logo, child(pointer, 'logo')) };
-}
-
-function businessDetails(
-  value: unknown,
-  direction: 'toCanonical' | 'fromCanonical',
-  version: OlderVersion,
-  ctx: ConversionContext,
-  pointer: string,
-): unknown {
-  const converter =
-    nestedConverter(locationConverters, 'BusinessDetails', version) ?? businessDetailsFallback(version);
-  return convertNested(converter, direction, value, ctx, pointer);
-}
-
-function withBusinessDetails(
-  value: Json,
-  direction: 'toCanonical' | 'fromCanonical',
-  version: OlderVersion,
-  ctx: ConversionContext,
-  pointer: string,
-): Json {
-  if (!('business_details' in value)) return value;
-  const at = child(pointer, 'business_details');
-  return { ...value, business_details: businessDetails(value.business_details, direction, version, ctx, at) };
-}
-
 /** The Role the way up gives a 2.1.1 party: from its versions URL, else OTHER (claims nothing). */
 function inventedRole(url: unknown): 'CPO' | 'EMSP' | 'OTHER' {
   return sideFromUrl(url) ?? 'OTHER';
 }
 
-function sameCi(a: unknown, b: unknown): boolean {
-  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
-}
-
 // ---- 2.1.1 ----
+
+/**
+ * The party of a 2.1.1 Credentials (= of the first canonical role): those of business_details,
+ * party_id, country_code that `from` has, business_details converted (at `pointer`/business_details).
+ */
+function party211(
+  from: Json,
+  direction: keyof VersionConverter,
+  ctx: ConversionContext,
+  pointer: string,
+): Json {
+  const out: Json = {};
+  if (from.business_details !== undefined) {
+    const at = child(pointer, 'business_details');
+    const converter = businessDetailsConverters['2.1.1'];
+    out.business_details = convertNested(converter, direction, from.business_details, ctx, at);
+  }
+  if (from.party_id !== undefined) out.party_id = from.party_id;
+  if (from.country_code !== undefined) out.country_code = from.country_code;
+  return out;
+}
 
 function credentialsToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   const { business_details, party_id, country_code, ...rest } = value;
@@ -124,18 +93,8 @@ function credentialsToCanonical211(value: Json, ctx: ConversionContext, pointer:
       child(rolePointer, 'role'),
     );
   }
-  if (business_details !== undefined) {
-    role.business_details = businessDetails(
-      business_details,
-      'toCanonical',
-      '2.1.1',
-      ctx,
-      child(rolePointer, 'business_details'),
-    );
-  }
-  if (party_id !== undefined) role.party_id = party_id;
-  if (country_code !== undefined) role.country_code = country_code;
-  return ordered({ ...rest, roles: [role] }, v2_3_0.credentials.Credentials);
+  const roles = [{ ...role, ...party211(value, 'toCanonical', ctx, rolePointer) }];
+  return ordered({ ...rest, roles }, v2_3_0.credentials.Credentials);
 }
 
 function credentialsFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
@@ -147,41 +106,33 @@ function credentialsFromCanonical211(value: Json, ctx: ConversionContext, pointe
   });
   const first = roles[0];
   if (!isObject(first)) return rest;
-  const { role, business_details, party_id, country_code, ...unknown } = first;
-  const rolePointer = child(rolesPointer, 0);
+  const { role, business_details: _b, party_id: _p, country_code: _c, ...unknown } = first;
   if (role !== undefined && role !== inventedRole(value.url)) {
-    ctx.report('CredentialsRole.role-dropped', child(rolePointer, 'role'));
+    ctx.report('CredentialsRole.role-dropped', child(child(rolesPointer, 0), 'role'));
   }
   // Fields a peer added to the role object have nowhere to go but the Credentials object.
-  const out: Json = { ...rest, ...unknown };
-  if (business_details !== undefined) {
-    out.business_details = businessDetails(
-      business_details,
-      'fromCanonical',
-      '2.1.1',
-      ctx,
-      child(pointer, 'business_details'),
-    );
-  }
-  if (party_id !== undefined) out.party_id = party_id;
-  if (country_code !== undefined) out.country_code = country_code;
-  return out;
+  return { ...rest, ...unknown, ...party211(first, 'fromCanonical', ctx, pointer) };
 }
 
 // ---- 2.2.1 ----
 
 function credentialsRoleToCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out = withBusinessDetails(value, 'toCanonical', '2.2.1', ctx, pointer);
-  if (out.role !== 'HUB') return out;
-  ctx.report('CredentialsRole.hub-to-other', child(pointer, 'role'));
-  return { ...out, role: 'OTHER' };
+  const out = withObject(
+    value,
+    'business_details',
+    businessDetailsConverters['2.2.1'].toCanonical,
+    ctx,
+    pointer,
+  );
+  return withHubAsOther(out, ctx, 'CredentialsRole.hub-to-other', pointer);
 }
 
 function credentialsToCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
   if (!Array.isArray(value.roles)) return value;
   let hubPartyId: string | undefined;
   const roles = mapObjects(value.roles, child(pointer, 'roles'), (item, at) => {
-    if (item.role !== 'HUB') return withBusinessDetails(item, 'toCanonical', '2.2.1', ctx, at);
+    if (item.role !== 'HUB')
+      return withObject(item, 'business_details', businessDetailsConverters['2.2.1'].toCanonical, ctx, at);
     if (
       hubPartyId === undefined &&
       typeof item.country_code === 'string' &&
@@ -190,7 +141,10 @@ function credentialsToCanonical221(value: Json, ctx: ConversionContext, pointer:
       // The first Hub role: its party becomes hub_party_id, which the way back turns into HUB again.
       hubPartyId = `${item.country_code}${item.party_id}`;
       ctx.report('Credentials.hub-role', child(at, 'role'));
-      return { ...withBusinessDetails(item, 'toCanonical', '2.2.1', ctx, at), role: 'OTHER' };
+      return {
+        ...withObject(item, 'business_details', businessDetailsConverters['2.2.1'].toCanonical, ctx, at),
+        role: 'OTHER',
+      };
     }
     return credentialsRoleToCanonical221(item, ctx, at);
   });
@@ -203,12 +157,18 @@ function credentialsFromCanonical221(value: Json, ctx: ConversionContext, pointe
   const { hub_party_id, roles, ...rest } = value;
   let restored = false;
   const converted = mapObjects(roles, child(pointer, 'roles'), (item, at) => {
-    const out = withBusinessDetails(item, 'fromCanonical', '2.2.1', ctx, at);
+    const out = withObject(
+      item,
+      'business_details',
+      businessDetailsConverters['2.2.1'].fromCanonical,
+      ctx,
+      at,
+    );
     const isHub =
       !restored &&
       out.role === 'OTHER' &&
       typeof hub_party_id === 'string' &&
-      sameCi(`${String(out.country_code)}${String(out.party_id)}`, hub_party_id);
+      ciEqual(`${String(out.country_code)}${String(out.party_id)}`, hub_party_id);
     if (!isHub) return out;
     restored = true;
     return { ...out, role: 'HUB' };
@@ -228,7 +188,7 @@ const credentialsRoleConverters: ObjectConverters = {
   '2.2.1': {
     toCanonical: credentialsRoleToCanonical221,
     fromCanonical: (value, ctx, pointer) =>
-      withBusinessDetails(value, 'fromCanonical', '2.2.1', ctx, pointer),
+      withObject(value, 'business_details', businessDetailsConverters['2.2.1'].fromCanonical, ctx, pointer),
   },
 };
 

@@ -2,19 +2,16 @@
  * Converters of the HubClientInfo chapter (2.2 and later; 2.1.1 has no Hub module): ClientInfo.
  * The only difference is the Role enum: 2.3.0 drops HUB.
  */
-import { child, type Json } from './common.js';
-import { row } from './tokens.js';
-import type { ConversionContext, LossyMapping, ModuleConverters } from './types.js';
-
-function clientInfoToCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  if (value.role !== 'HUB') return value;
-  ctx.report('ClientInfo.role-hub-to-other', child(pointer, 'role'));
-  return { ...value, role: 'OTHER' };
-}
+import { row, upOnly, withHubAsOther } from './common.js';
+import type { LossyMapping, ModuleConverters } from './types.js';
 
 export const converters: ModuleConverters = {
   // Every 2.3.0 Role value exists in 2.2.1: nothing to do on the way down.
-  ClientInfo: { '2.2.1': { toCanonical: clientInfoToCanonical221, fromCanonical: (value) => value } },
+  ClientInfo: {
+    '2.2.1': upOnly((value, ctx, pointer) =>
+      withHubAsOther(value, ctx, 'ClientInfo.role-hub-to-other', pointer),
+    ),
+  },
 };
 
 export const lossyMappings: LossyMapping[] = [

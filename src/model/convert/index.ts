@@ -3,7 +3,7 @@
  * `convert(type, from, to, value)` = `fromCanonical(to, toCanonical(from, value))`; every lossy
  * mapping applied on the way is reported with its pointer.
  */
-import type { OcpiVersion } from '../../protocol/index.js';
+import { findSchema, type OcpiVersion, ocpiTypeOf, schemasByVersion } from '../../protocol/index.js';
 import { ConversionError } from './errors.js';
 import { LOSSY_MAPPINGS } from './lossy.js';
 import { converterRegistry } from './registry.js';
@@ -28,12 +28,15 @@ const byLowerName = new Map(
 
 function convertersOf(type: string): readonly [string, ObjectConverters] {
   const found = byLowerName.get(type.toLowerCase());
-  if (found === undefined) {
-    throw new ConversionError(
-      `no converter for '${type}'; known: ${Object.keys(converterRegistry).sort().join(', ')}`,
-    );
-  }
-  return found;
+  if (found !== undefined) return found;
+  // An object only the canonical version has (Terminal, Booking, …) has no converters: it exists
+  // in 2.3.0 alone, so converting it anywhere else is "that version has no such object".
+  const canonical = findSchema(schemasByVersion[CANONICAL], type);
+  const name = canonical === undefined ? undefined : ocpiTypeOf(canonical);
+  if (name !== undefined) return [name, {}];
+  throw new ConversionError(
+    `no converter for '${type}'; known: ${Object.keys(converterRegistry).sort().join(', ')}`,
+  );
 }
 
 function context(options: ConversionOptions, lossy: AppliedLossyMapping[]): ConversionContext {
@@ -54,12 +57,13 @@ function asObject(value: unknown, type: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** A document of `version` in the canonical model. */
-export function toCanonical(
+/** Runs one direction of one object's converter for `version` (2.3.0, the canonical shape, is the identity). */
+function run(
+  direction: 'toCanonical' | 'fromCanonical',
   type: string,
   version: OcpiVersion,
   value: unknown,
-  options: ConversionOptions = {},
+  options: ConversionOptions,
 ): ConversionResult {
   const [name, converters] = convertersOf(type);
   const lossy: AppliedLossyMapping[] = [];
@@ -67,7 +71,17 @@ export function toCanonical(
   if (version === CANONICAL) return { value: input, lossy };
   const converter = converters[version];
   if (converter === undefined) throw new ConversionError(`OCPI ${version} has no ${name}`);
-  return { value: converter.toCanonical(input, context(options, lossy), ''), lossy };
+  return { value: converter[direction](input, context(options, lossy), ''), lossy };
+}
+
+/** A document of `version` in the canonical model. */
+export function toCanonical(
+  type: string,
+  version: OcpiVersion,
+  value: unknown,
+  options: ConversionOptions = {},
+) {
+  return run('toCanonical', type, version, value, options);
 }
 
 /** A canonical document in `version`'s shape. */
@@ -76,14 +90,8 @@ export function fromCanonical(
   version: OcpiVersion,
   value: unknown,
   options: ConversionOptions = {},
-): ConversionResult {
-  const [name, converters] = convertersOf(type);
-  const lossy: AppliedLossyMapping[] = [];
-  const input = asObject(value, name);
-  if (version === CANONICAL) return { value: input, lossy };
-  const converter = converters[version];
-  if (converter === undefined) throw new ConversionError(`OCPI ${version} has no ${name}`);
-  return { value: converter.fromCanonical(input, context(options, lossy), ''), lossy };
+) {
+  return run('fromCanonical', type, version, value, options);
 }
 
 /** A document of version `from` in version `to`, through the canonical model. */

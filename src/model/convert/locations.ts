@@ -9,121 +9,62 @@
  *   (the item has no place in the converted document);
  * - a field dropped as a whole is reported at the pointer it had (now absent);
  * - `partial` (a PATCH body) applies to the top-level object only: nested objects in a PATCH
- *   are whole values, so they are converted as complete objects.
+ *   are whole values, so they are converted as complete objects;
+ * - the values an older version knows are read from its enum schemas, never typed again here.
  */
+import { v2_1_1, v2_2_1 } from '../../protocol/index.js';
 import {
   child,
-  complete,
+  type DroppedField,
   displayTextConverters,
-  drop,
+  downOnly,
+  dropFields,
   dropOwner,
+  droppedFieldRows,
+  droppedForEach,
+  energyMix,
   energyMixConverters,
-  energyMixFromCanonical211,
-  energyMixFromCanonical221,
-  energyMixToCanonical211,
-  filterEnumList,
+  enumValues,
+  identity,
   inventOwner,
   isObject,
   type Json,
-  mapObject,
-  mapObjects,
+  type OlderVersion,
+  perOlderVersion,
+  row,
+  rowsDown,
+  upOnly,
+  versioned,
+  withEnum,
+  withEnumList,
+  withObject,
+  withObjects,
 } from './common.js';
 import { ConversionError } from './errors.js';
-import type { ConversionContext, LossyMapping, ModuleConverters } from './types.js';
-
-type Older = '2.1.1' | '2.2.1';
+import type { ConversionContext, LossyMapping, ModuleConverters, VersionConverter } from './types.js';
 
 // ---- enum values the older versions know (closed enums there; 2.3.0 has OpenEnums) ----
 
-const CAPABILITIES_211 = [
-  'CHARGING_PROFILE_CAPABLE',
-  'CREDIT_CARD_PAYABLE',
-  'REMOTE_START_STOP_CAPABLE',
-  'RESERVABLE',
-  'RFID_READER',
-  'UNLOCK_CAPABLE',
-];
-const CAPABILITIES_221 = [
-  ...CAPABILITIES_211,
-  'CHARGING_PREFERENCES_CAPABLE',
-  'CHIP_CARD_SUPPORT',
-  'CONTACTLESS_CARD_SUPPORT',
-  'DEBIT_CARD_PAYABLE',
-  'PED_TERMINAL',
-  'START_SESSION_CONNECTOR_REQUIRED',
-  'TOKEN_GROUP_CAPABLE',
-];
+function enumsOf(chapter: typeof v2_1_1.locations | typeof v2_2_1.locations) {
+  return {
+    capabilities: enumValues(chapter.Capability),
+    connectorTypes: enumValues(chapter.ConnectorType),
+    facilities: enumValues(chapter.Facility),
+    imageCategories: enumValues(chapter.ImageCategory),
+    parkingRestrictions: enumValues(chapter.ParkingRestriction),
+    powerTypes: enumValues(chapter.PowerType),
+  };
+}
 
-const CONNECTOR_TYPES_211 = [
-  'CHADEMO',
-  ...['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'].map((l) => `DOMESTIC_${l}`),
-  'IEC_60309_2_single_16',
-  'IEC_60309_2_three_16',
-  'IEC_60309_2_three_32',
-  'IEC_60309_2_three_64',
-  'IEC_62196_T1',
-  'IEC_62196_T1_COMBO',
-  'IEC_62196_T2',
-  'IEC_62196_T2_COMBO',
-  'IEC_62196_T3A',
-  'IEC_62196_T3C',
-  'TESLA_R',
-  'TESLA_S',
-];
-const CONNECTOR_TYPES_221 = [
-  ...CONNECTOR_TYPES_211,
-  'CHAOJI',
-  'DOMESTIC_M',
-  'DOMESTIC_N',
-  'DOMESTIC_O',
-  'GBT_AC',
-  'GBT_DC',
-  'NEMA_5_20',
-  'NEMA_6_30',
-  'NEMA_6_50',
-  'NEMA_10_30',
-  'NEMA_10_50',
-  'NEMA_14_30',
-  'NEMA_14_50',
-  'PANTOGRAPH_BOTTOM_UP',
-  'PANTOGRAPH_TOP_DOWN',
-];
+const KNOWN = perOlderVersion((v) => enumsOf(v === '2.1.1' ? v2_1_1.locations : v2_2_1.locations));
+const PARKING_TYPES_2_2_1 = enumValues(v2_2_1.locations.ParkingType);
+/** PublishTokenType.type is a TokenType. */
+const TOKEN_TYPES_2_2_1 = enumValues(v2_2_1.tokens.TokenType);
 
-const FACILITIES_211 = [
-  'HOTEL',
-  'RESTAURANT',
-  'CAFE',
-  'MALL',
-  'SUPERMARKET',
-  'SPORT',
-  'RECREATION_AREA',
-  'NATURE',
-  'MUSEUM',
-  'BUS_STOP',
-  'TAXI_STAND',
-  'TRAIN_STATION',
-  'AIRPORT',
-  'CARPOOL_PARKING',
-  'FUEL_STATION',
-  'WIFI',
-];
-const FACILITIES_221 = [...FACILITIES_211, 'BIKE_SHARING', 'TRAM_STOP', 'METRO_STATION', 'PARKING_LOT'];
-
-const IMAGE_CATEGORIES = ['CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER'];
-const PARKING_RESTRICTIONS = ['EV_ONLY', 'PLUGGED', 'DISABLED', 'CUSTOMERS', 'MOTORCYCLES'];
-const PARKING_TYPES = [
-  'ALONG_MOTORWAY',
-  'PARKING_GARAGE',
-  'PARKING_LOT',
-  'ON_DRIVEWAY',
-  'ON_STREET',
-  'UNDERGROUND_GARAGE',
-];
-const TOKEN_TYPES_221 = ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'];
-const POWER_TYPES_211 = ['AC_1_PHASE', 'AC_3_PHASE', 'DC'];
-
-/** 2.1.1 LocationType values with the same meaning in ParkingType (OTHER/UNKNOWN have none). */
-const SHARED_PARKING_TYPES = ['ON_STREET', 'PARKING_GARAGE', 'UNDERGROUND_GARAGE', 'PARKING_LOT'];
+/** 2.1.1 LocationType values that ParkingType has too, with the same meaning (OTHER/UNKNOWN have none). */
+const SHARED_PARKING_TYPES = enumValues(v2_1_1.locations.LocationType).filter((t) =>
+  PARKING_TYPES_2_2_1.includes(t),
+);
 
 /**
  * Time zones of countries (ISO 3166 alpha-3, as Location.country) that have exactly one IANA zone,
@@ -175,10 +116,62 @@ export const SINGLE_TIME_ZONE_COUNTRIES: Readonly<Record<string, string>> = {
   TUR: 'Europe/Istanbul',
 };
 
-// ---- small shared steps ----
+// ---- fields the older versions lack (one table: the drops and their rows) ----
 
-/** `suffix` of a row id for the target version, e.g. `Location.help-phone-dropped-2.2.1`. */
-const to = (id: string, version: Older) => `${id}-${version}`;
+const DROPPED: readonly DroppedField[] = [
+  ...droppedForEach((to) => ({
+    object: 'Location',
+    field: 'parking_places',
+    to,
+    id: versioned('Location.parking-places-dropped', to),
+    description: 'Parking places are new in 2.3.0 and dropped (EVSE.parking, which points at them, too).',
+  })),
+  ...droppedForEach((to) => ({
+    object: 'Location',
+    field: 'help_phone',
+    to,
+    id: versioned('Location.help-phone-dropped', to),
+    description: 'help_phone is new in 2.3.0 and dropped.',
+  })),
+  {
+    object: 'Location',
+    field: 'state',
+    to: '2.1.1',
+    id: 'Location.state-dropped',
+    description: '2.1.1 has no state field.',
+  },
+  ...droppedForEach((to) => ({
+    object: 'EVSE',
+    field: 'parking',
+    to,
+    id: versioned('EVSE.parking-dropped', to),
+    description: 'EVSE.parking (EVSEParking) is new in 2.3.0 and dropped.',
+  })),
+  ...droppedForEach((to) => ({
+    object: 'EVSE',
+    field: 'accepted_service_providers',
+    to,
+    id: versioned('EVSE.accepted-service-providers-dropped', to),
+    description:
+      'accepted_service_providers is new in 2.3.0 and dropped: the receiver no longer learns which contracts work.',
+  })),
+  ...droppedForEach((to) => ({
+    object: 'Connector',
+    field: 'capabilities',
+    to,
+    id: versioned('Connector.capabilities-dropped', to),
+    description:
+      'Connector.capabilities (ConnectorCapability, e.g. plug and charge) is new in 2.3.0 and dropped.',
+  })),
+  {
+    object: 'Connector',
+    field: 'max_electric_power',
+    to: '2.1.1',
+    id: 'Connector.max-electric-power-dropped',
+    description:
+      '2.1.1 has no max_electric_power; a receiver can only derive power from voltage and amperage.',
+  },
+];
 
 // ---- GeoLocation / AdditionalGeoLocation (2.1.1: exactly six decimals; 2.2+: five to seven) ----
 
@@ -217,22 +210,19 @@ function geoLocationTo211(value: Json, ctx: ConversionContext, pointer: string):
 // ---- Image / BusinessDetails ----
 
 /** An Image category an older version lacks (2.3.0's enum is open) becomes OTHER. */
-function imageFromCanonical(version: Older) {
-  return (value: Json, ctx: ConversionContext, pointer: string): Json => {
-    const { category } = value;
-    if (typeof category !== 'string' || IMAGE_CATEGORIES.includes(category)) return value;
-    ctx.report(to('Image.category', version), child(pointer, 'category'));
-    return { ...value, category: 'OTHER' };
-  };
-}
+const imageConverters = perOlderVersion((version) => {
+  const id = versioned('Image.category', version);
+  return downOnly((value, ctx, pointer) =>
+    withEnum(value, 'category', KNOWN[version].imageCategories, 'OTHER', ctx, id, pointer),
+  );
+});
 
-function businessDetailsFromCanonical(version: Older) {
-  const image = imageFromCanonical(version);
-  return (value: Json, ctx: ConversionContext, pointer: string): Json => {
-    if (!('logo' in value)) return value;
-    return { ...value, logo: mapObject(value.logo, child(pointer, 'logo'), (v, p) => image(v, ctx, p)) };
-  };
-}
+/** BusinessDetails differs only in its logo (an Image); Credentials embeds it too. */
+export const businessDetailsConverters = perOlderVersion((version) =>
+  downOnly((value, ctx, pointer) =>
+    withObject(value, 'logo', imageConverters[version].fromCanonical, ctx, pointer),
+  ),
+);
 
 // ---- Hours ----
 
@@ -259,34 +249,46 @@ function connectorToCanonical211(value: Json, _ctx: ConversionContext, _pointer:
   return out;
 }
 
-/** ConnectorType an older version lacks: SAE J3400 is the connector 2.1.1/2.2.1 call TESLA_S. */
-function connectorStandard(
+/**
+ * A ConnectorType the older version lacks, reported under `id`: SAE J3400 is the connector
+ * 2.1.1/2.2.1 call TESLA_S; any other is kept as text. (CdrLocation.connector_standard too.)
+ */
+export function connectorTypeFromCanonical(
   value: unknown,
-  known: string[],
+  version: OlderVersion,
   ctx: ConversionContext,
   id: string,
   pointer: string,
-) {
-  if (typeof value !== 'string' || known.includes(value)) return value;
+): unknown {
+  if (typeof value !== 'string' || KNOWN[version].connectorTypes.includes(value)) return value;
   ctx.report(id, pointer);
   return value === 'SAE_J3400' ? 'TESLA_S' : value;
 }
 
+function withConnectorStandard(
+  value: Json,
+  version: OlderVersion,
+  ctx: ConversionContext,
+  pointer: string,
+): Json {
+  if (!('standard' in value)) return value;
+  const id = versioned('Connector.standard', version);
+  return {
+    ...value,
+    standard: connectorTypeFromCanonical(value.standard, version, ctx, id, child(pointer, 'standard')),
+  };
+}
+
 function connectorFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  let rest = drop(value, 'capabilities', ctx, 'Connector.capabilities-dropped-2.1.1', pointer);
-  rest = drop(rest, 'max_electric_power', ctx, 'Connector.max-electric-power-dropped', pointer);
-  const { max_voltage, max_amperage, tariff_ids, ...others } = rest;
+  const rest = dropFields(value, DROPPED, 'Connector', '2.1.1', ctx, pointer);
+  const { max_voltage, max_amperage, tariff_ids, ...others } = withConnectorStandard(
+    rest,
+    '2.1.1',
+    ctx,
+    pointer,
+  );
   const out: Json = { ...others };
-  if ('standard' in value) {
-    out.standard = connectorStandard(
-      value.standard,
-      CONNECTOR_TYPES_211,
-      ctx,
-      'Connector.standard-2.1.1',
-      child(pointer, 'standard'),
-    );
-  }
-  if (typeof value.power_type === 'string' && !POWER_TYPES_211.includes(value.power_type)) {
+  if (typeof value.power_type === 'string' && !KNOWN['2.1.1'].powerTypes.includes(value.power_type)) {
     // Two of three phases, or US split phase: one AC phase is what 2.1.1 can say without
     // overstating the power a car can draw.
     if (value.power_type.startsWith('AC_2_PHASE')) out.power_type = 'AC_1_PHASE';
@@ -304,85 +306,57 @@ function connectorFromCanonical211(value: Json, ctx: ConversionContext, pointer:
 }
 
 function connectorFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const out = drop(value, 'capabilities', ctx, 'Connector.capabilities-dropped-2.2.1', pointer);
-  if (!('standard' in value)) return out;
-  return {
-    ...out,
-    standard: connectorStandard(
-      value.standard,
-      CONNECTOR_TYPES_221,
-      ctx,
-      'Connector.standard-2.2.1',
-      child(pointer, 'standard'),
-    ),
-  };
+  const out = dropFields(value, DROPPED, 'Connector', '2.2.1', ctx, pointer);
+  return withConnectorStandard(out, '2.2.1', ctx, pointer);
 }
+
+const connectorConverters: Record<OlderVersion, VersionConverter> = {
+  '2.1.1': { toCanonical: connectorToCanonical211, fromCanonical: connectorFromCanonical211 },
+  '2.2.1': downOnly(connectorFromCanonical221),
+};
 
 // ---- EVSE ----
 
 function evseToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  if (!('connectors' in value)) return value;
-  const c = complete(ctx);
-  return {
-    ...value,
-    connectors: mapObjects(value.connectors, child(pointer, 'connectors'), (v, p) =>
-      connectorToCanonical211(v, c, p),
-    ),
-  };
+  return withObjects(value, 'connectors', connectorToCanonical211, ctx, pointer);
 }
 
-function evseFromCanonical(version: Older) {
-  const capabilities = version === '2.1.1' ? CAPABILITIES_211 : CAPABILITIES_221;
-  const connector = version === '2.1.1' ? connectorFromCanonical211 : connectorFromCanonical221;
-  const image = imageFromCanonical(version);
+function evseFromCanonical(version: OlderVersion): VersionConverter['fromCanonical'] {
   return (value: Json, ctx: ConversionContext, pointer: string): Json => {
-    let out = drop(value, 'parking', ctx, to('EVSE.parking-dropped', version), pointer);
-    out = drop(
+    const known = KNOWN[version];
+    let out = dropFields(value, DROPPED, 'EVSE', version, ctx, pointer);
+    out = withEnumList(
       out,
-      'accepted_service_providers',
+      'capabilities',
+      known.capabilities,
       ctx,
-      to('EVSE.accepted-service-providers-dropped', version),
+      versioned('EVSE.capabilities', version),
       pointer,
     );
-    const c = complete(ctx);
-    const at = (key: string) => child(pointer, key);
-    if ('capabilities' in out) {
-      out.capabilities = filterEnumList(
-        out.capabilities,
-        capabilities,
-        ctx,
-        to('EVSE.capabilities', version),
-        at('capabilities'),
-      );
-    }
-    if ('parking_restrictions' in out) {
-      out.parking_restrictions = filterEnumList(
-        out.parking_restrictions,
-        PARKING_RESTRICTIONS,
-        ctx,
-        to('EVSE.parking-restrictions', version),
-        at('parking_restrictions'),
-      );
-    }
-    if ('connectors' in out)
-      out.connectors = mapObjects(out.connectors, at('connectors'), (v, p) => connector(v, c, p));
-    if ('images' in out) out.images = mapObjects(out.images, at('images'), (v, p) => image(v, c, p));
-    if (version === '2.1.1' && 'coordinates' in out) {
-      out.coordinates = mapObject(out.coordinates, at('coordinates'), (v, p) => geoLocationTo211(v, c, p));
-    }
-    return out;
+    out = withEnumList(
+      out,
+      'parking_restrictions',
+      known.parkingRestrictions,
+      ctx,
+      versioned('EVSE.parking-restrictions', version),
+      pointer,
+    );
+    out = withObjects(out, 'connectors', connectorConverters[version].fromCanonical, ctx, pointer);
+    out = withObjects(out, 'images', imageConverters[version].fromCanonical, ctx, pointer);
+    return version === '2.1.1' ? withObject(out, 'coordinates', geoLocationTo211, ctx, pointer) : out;
   };
 }
 
-const evseFromCanonical211 = evseFromCanonical('2.1.1');
-const evseFromCanonical221 = evseFromCanonical('2.2.1');
+const evseConverters: Record<OlderVersion, VersionConverter> = {
+  '2.1.1': { toCanonical: evseToCanonical211, fromCanonical: evseFromCanonical('2.1.1') },
+  '2.2.1': downOnly(evseFromCanonical('2.2.1')),
+};
 
 // ---- Location ----
 
 function locationToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   const { type, ...rest } = value;
   let out: Json = inventOwner(rest, ctx, 'Location.party-from-context', pointer, 'Location');
-  const c = complete(ctx);
   const at = (key: string) => child(pointer, key);
   if (!ctx.partial && !('publish' in out)) {
     // 2.1.1 has no way to hide a Location: whatever it shares is public.
@@ -408,14 +382,9 @@ function locationToCanonical211(value: Json, ctx: ConversionContext, pointer: st
     ctx.report('Location.time-zone-from-country', at('time_zone'));
     out.time_zone = zone;
   }
-  if ('opening_times' in out)
-    out.opening_times = mapObject(out.opening_times, at('opening_times'), (v, p) =>
-      hoursToCanonical211(v, c, p),
-    );
-  if ('energy_mix' in out)
-    out.energy_mix = mapObject(out.energy_mix, at('energy_mix'), (v, p) => energyMixToCanonical211(v, c, p));
-  if ('evses' in out) out.evses = mapObjects(out.evses, at('evses'), (v, p) => evseToCanonical211(v, c, p));
-  return out;
+  out = withObject(out, 'opening_times', hoursToCanonical211, ctx, pointer);
+  out = withObject(out, 'energy_mix', energyMix['2.1.1'].toCanonical, ctx, pointer);
+  return withObjects(out, 'evses', evseToCanonical211, ctx, pointer);
 }
 
 /** Shortens to `max` characters (code points), reporting when it had to. */
@@ -429,45 +398,26 @@ function truncate(value: unknown, max: number, ctx: ConversionContext, id: strin
 
 /** What both older versions drop or filter from a canonical Location. */
 function locationCommonFromCanonical(
-  version: Older,
+  version: OlderVersion,
   value: Json,
   ctx: ConversionContext,
   pointer: string,
 ): Json {
-  let out = drop(value, 'parking_places', ctx, to('Location.parking-places-dropped', version), pointer);
-  out = drop(out, 'help_phone', ctx, to('Location.help-phone-dropped', version), pointer);
-  const c = complete(ctx);
-  const at = (key: string) => child(pointer, key);
-  const facilities = version === '2.1.1' ? FACILITIES_211 : FACILITIES_221;
-  if ('facilities' in out) {
-    out.facilities = filterEnumList(
-      out.facilities,
-      facilities,
-      ctx,
-      to('Location.facilities', version),
-      at('facilities'),
-    );
-  }
-  const image = imageFromCanonical(version);
-  const business = businessDetailsFromCanonical(version);
-  if ('images' in out) out.images = mapObjects(out.images, at('images'), (v, p) => image(v, c, p));
+  let out = dropFields(value, DROPPED, 'Location', version, ctx, pointer);
+  const id = versioned('Location.facilities', version);
+  out = withEnumList(out, 'facilities', KNOWN[version].facilities, ctx, id, pointer);
+  out = withObjects(out, 'images', imageConverters[version].fromCanonical, ctx, pointer);
   for (const key of ['operator', 'suboperator', 'owner']) {
-    if (key in out) out[key] = mapObject(out[key], at(key), (v, p) => business(v, c, p));
+    out = withObject(out, key, businessDetailsConverters[version].fromCanonical, ctx, pointer);
   }
-  const energyMix = version === '2.1.1' ? energyMixFromCanonical211 : energyMixFromCanonical221;
-  if ('energy_mix' in out)
-    out.energy_mix = mapObject(out.energy_mix, at('energy_mix'), (v, p) => energyMix(v, c, p));
-  const evse = version === '2.1.1' ? evseFromCanonical211 : evseFromCanonical221;
-  if ('evses' in out) out.evses = mapObjects(out.evses, at('evses'), (v, p) => evse(v, c, p));
-  return out;
+  out = withObject(out, 'energy_mix', energyMix[version].fromCanonical, ctx, pointer);
+  return withObjects(out, 'evses', evseConverters[version].fromCanonical, ctx, pointer);
 }
 
 function locationFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   const at = (key: string) => child(pointer, key);
-  const c = complete(ctx);
   let out = locationCommonFromCanonical('2.1.1', value, ctx, pointer);
   out = dropOwner(out, ctx, 'Location.party-dropped', pointer);
-  out = drop(out, 'state', ctx, 'Location.state-dropped', pointer);
   // Visibility: 2.1.1 shares every Location publicly; a restricted one loses its restriction.
   const { publish, publish_allowed_to, parking_type, ...rest } = out;
   out = rest;
@@ -499,27 +449,16 @@ function locationFromCanonical211(value: Json, ctx: ConversionContext, pointer: 
     ctx.report('Location.postal-code-empty', at('postal_code'));
     out.postal_code = '';
   }
-  if ('coordinates' in out)
-    out.coordinates = mapObject(out.coordinates, at('coordinates'), (v, p) => geoLocationTo211(v, c, p));
-  if ('related_locations' in out) {
-    out.related_locations = mapObjects(out.related_locations, at('related_locations'), (v, p) =>
-      geoLocationTo211(v, c, p),
-    );
-  }
-  return out;
+  out = withObject(out, 'coordinates', geoLocationTo211, ctx, pointer);
+  return withObjects(out, 'related_locations', geoLocationTo211, ctx, pointer);
 }
 
 function locationFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const at = (key: string) => child(pointer, key);
   const out = locationCommonFromCanonical('2.2.1', value, ctx, pointer);
-  if (
-    'parking_type' in out &&
-    typeof out.parking_type === 'string' &&
-    !PARKING_TYPES.includes(out.parking_type)
-  ) {
+  if (typeof out.parking_type === 'string' && !PARKING_TYPES_2_2_1.includes(out.parking_type)) {
     // Optional in 2.2.1: a value it does not know is better left out than sent.
     const { parking_type: _, ...rest } = out;
-    ctx.report('Location.parking-type-2.2.1', at('parking_type'));
+    ctx.report('Location.parking-type-2.2.1', child(pointer, 'parking_type'));
     return withPublishTokens(rest, ctx, pointer);
   }
   return withPublishTokens(out, ctx, pointer);
@@ -530,60 +469,27 @@ function withPublishTokens(value: Json, ctx: ConversionContext, pointer: string)
   const list = value.publish_allowed_to;
   if (!Array.isArray(list)) return value;
   const kept = list.filter(
-    (entry) => !isObject(entry) || entry.type === undefined || TOKEN_TYPES_221.includes(String(entry.type)),
+    (entry) => !isObject(entry) || entry.type === undefined || TOKEN_TYPES_2_2_1.includes(String(entry.type)),
   );
   if (kept.length === list.length) return value;
   ctx.report('PublishTokenType.type-2.2.1', child(pointer, 'publish_allowed_to'));
   return { ...value, publish_allowed_to: kept };
 }
 
-/** 2.2.1 objects are the canonical shape minus 2.3.0's additions: nothing to do on the way up. */
-const identity = (value: Json): Json => value;
-
-const hoursConverters = {
-  '2.1.1': { toCanonical: hoursToCanonical211, fromCanonical: identity },
-  '2.2.1': { toCanonical: identity, fromCanonical: identity },
-};
-
 export const converters: ModuleConverters = {
   Location: {
     '2.1.1': { toCanonical: locationToCanonical211, fromCanonical: locationFromCanonical211 },
-    '2.2.1': { toCanonical: identity, fromCanonical: locationFromCanonical221 },
+    '2.2.1': downOnly(locationFromCanonical221),
   },
-  EVSE: {
-    '2.1.1': { toCanonical: evseToCanonical211, fromCanonical: evseFromCanonical211 },
-    '2.2.1': { toCanonical: identity, fromCanonical: evseFromCanonical221 },
-  },
-  Connector: {
-    '2.1.1': { toCanonical: connectorToCanonical211, fromCanonical: connectorFromCanonical211 },
-    '2.2.1': { toCanonical: identity, fromCanonical: connectorFromCanonical221 },
-  },
-  Hours: hoursConverters,
+  EVSE: evseConverters,
+  Connector: connectorConverters,
+  Hours: { '2.1.1': upOnly(hoursToCanonical211), '2.2.1': identity },
   EnergyMix: energyMixConverters,
   // A Types-chapter class, registered here so its spec example converts like the others.
   DisplayText: displayTextConverters,
 };
 
 // ---- the rows of the lossy table ----
-
-function row(
-  id: string,
-  object: string,
-  field: string,
-  from: LossyMapping['from'],
-  target: LossyMapping['to'],
-  kind: LossyMapping['kind'],
-  description: string,
-): LossyMapping {
-  return { id, object, field, from, to: target, kind, description };
-}
-
-/** One row per older version for the 2.3.0 additions both of them lack. */
-function both(id: string, object: string, field: string, description: string): LossyMapping[] {
-  return (['2.2.1', '2.1.1'] as const).map((v) =>
-    row(to(id, v), object, field, '2.3.0', v, 'loses', description),
-  );
-}
 
 export const lossyMappings: LossyMapping[] = [
   // 2.1.1 -> canonical
@@ -695,7 +601,6 @@ export const lossyMappings: LossyMapping[] = [
       'country is left out (optional in 2.1.1), so 2.1.1 Locations round-trip exactly. A receiver that does ' +
       'not derive zones from countries no longer sees it; any other zone is sent.',
   ),
-  row('Location.state-dropped', 'Location', 'state', '2.3.0', '2.1.1', 'loses', '2.1.1 has no state field.'),
   row(
     'GeoLocation.decimals-2.1.1',
     'GeoLocation',
@@ -714,15 +619,6 @@ export const lossyMappings: LossyMapping[] = [
     '2.1.1',
     'loses',
     'AC_2_PHASE and AC_2_PHASE_SPLIT become AC_1_PHASE, the 2.1.1 value that does not overstate the power.',
-  ),
-  row(
-    'Connector.max-electric-power-dropped',
-    'Connector',
-    'max_electric_power',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no max_electric_power; a receiver can only derive power from voltage and amperage.',
   ),
   row(
     'Connector.tariff-ids-first',
@@ -755,54 +651,30 @@ export const lossyMappings: LossyMapping[] = [
       'is kept as text, which a strict 2.2.1 receiver will reject.',
   ),
   // canonical -> 2.1.1 and -> 2.2.1 (one row per version)
-  ...both(
-    'Location.parking-places-dropped',
-    'Location',
-    'parking_places',
-    'Parking places are new in 2.3.0 and dropped (EVSE.parking, which points at them, too).',
-  ),
-  ...both('Location.help-phone-dropped', 'Location', 'help_phone', 'help_phone is new in 2.3.0 and dropped.'),
-  ...both(
+  ...droppedFieldRows(DROPPED),
+  ...rowsDown(
     'Location.facilities',
     'Location',
     'facilities',
     'Facility values the version lacks (2.2.1 additions for 2.1.1; unknown open-enum values) are left out of the list.',
   ),
-  ...both(
+  ...rowsDown(
     'Image.category',
     'Image',
     'category',
     'An image category outside the closed older enum (2.3.0 is open) becomes OTHER.',
   ),
-  ...both(
+  ...rowsDown(
     'EVSE.capabilities',
     'EVSE',
     'capabilities',
     'Capability values the version lacks (2.2.1 additions for 2.1.1; unknown open-enum values) are left out of the list.',
   ),
-  ...both(
+  ...rowsDown(
     'EVSE.parking-restrictions',
     'EVSE',
     'parking_restrictions',
     'ParkingRestriction values the version lacks (EMPLOYEES, TAXIS, TENANTS, unknown) are left out of the list.',
-  ),
-  ...both(
-    'EVSE.parking-dropped',
-    'EVSE',
-    'parking',
-    'EVSE.parking (EVSEParking) is new in 2.3.0 and dropped.',
-  ),
-  ...both(
-    'EVSE.accepted-service-providers-dropped',
-    'EVSE',
-    'accepted_service_providers',
-    'accepted_service_providers is new in 2.3.0 and dropped: the receiver no longer learns which contracts work.',
-  ),
-  ...both(
-    'Connector.capabilities-dropped',
-    'Connector',
-    'capabilities',
-    'Connector.capabilities (ConnectorCapability, e.g. plug and charge) is new in 2.3.0 and dropped.',
   ),
   row(
     'Location.parking-type-2.2.1',

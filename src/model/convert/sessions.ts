@@ -15,6 +15,7 @@
 import { v2_1_1, v2_3_0 } from '../../protocol/index.js';
 import {
   authIdToCdrToken,
+  authMethodRow,
   cdrTokenToAuthId,
   NOT_AVAILABLE,
   orderedLocation211,
@@ -25,30 +26,24 @@ import {
   withAuthMethod211,
   withCdrToken221,
   withPeriods,
-  withPrices,
 } from './cdrs.js';
 import {
   child,
+  type DroppedField,
+  dropFields,
   dropOwner,
+  droppedFieldRows,
+  enumValues,
   inventOwner,
   isObject,
   type Json,
-  priceFromCanonical211,
-  priceFromCanonical221,
-  priceToCanonical211,
-  priceToCanonical221,
-} from './common.js';
-import {
-  type DroppedField,
-  dropFields,
-  droppedFieldRows,
-  enumValues,
-  identity,
-  narrowEnum,
   ordered,
   rename,
   row,
-} from './tokens.js';
+  unchangedIn,
+  withEnum,
+  withPrices,
+} from './common.js';
 import type { ConversionContext, LossyMapping, ModuleConverters } from './types.js';
 
 const SESSION_DROPPED: readonly DroppedField[] = [
@@ -124,6 +119,8 @@ function idsToLocation(value: Json, ctx: ConversionContext, pointer: string): Js
 
 // ---- Session ----
 
+const SESSION_STATUSES_2_1_1 = enumValues(v2_1_1.sessions.SessionStatus);
+
 function sessionToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   let out = inventOwner(value, ctx, 'Session.party-from-context', pointer, 'Session');
   out = rename(out, 'start_datetime', 'start_date_time');
@@ -131,7 +128,7 @@ function sessionToCanonical211(value: Json, ctx: ConversionContext, pointer: str
   out = authIdToCdrToken(out, 'Session', ctx, pointer);
   out = locationToIds(out, ctx, pointer);
   out = withPeriods(out, PERIODS_UP_211, ctx, pointer);
-  out = withPrices(out, ['total_cost'], priceToCanonical211, ctx, pointer);
+  out = withPrices(out, ['total_cost'], '2.1.1', 'toCanonical', ctx, pointer);
   return ordered(out, v2_3_0.sessions.Session);
 }
 
@@ -143,29 +140,25 @@ function sessionFromCanonical211(value: Json, ctx: ConversionContext, pointer: s
   out = idsToLocation(out, ctx, pointer);
   out = rename(out, 'start_date_time', 'start_datetime');
   out = rename(out, 'end_date_time', 'end_datetime');
-  if ('status' in out) {
-    // 2.1.1 has no RESERVATION: the session has not started yet, which is what PENDING says.
-    const at = child(pointer, 'status');
-    out.status = narrowEnum(
-      out.status,
-      SESSION_STATUSES_2_1_1,
-      'PENDING',
-      ctx,
-      'Session.status-reservation',
-      at,
-    );
-  }
+  // 2.1.1 has no RESERVATION: the session has not started yet, which is what PENDING says.
+  out = withEnum(
+    out,
+    'status',
+    SESSION_STATUSES_2_1_1,
+    'PENDING',
+    ctx,
+    'Session.status-reservation',
+    pointer,
+  );
   out = withPeriods(out, PERIODS_DOWN['2.1.1'], ctx, pointer);
-  out = withPrices(out, ['total_cost'], priceFromCanonical211, ctx, pointer);
+  out = withPrices(out, ['total_cost'], '2.1.1', 'fromCanonical', ctx, pointer);
   return ordered(out, v2_1_1.sessions.Session);
 }
-
-const SESSION_STATUSES_2_1_1 = enumValues(v2_1_1.sessions.SessionStatus);
 
 function sessionFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
   let out = withCdrToken221(value, ctx, pointer);
   out = withPeriods(out, PERIODS_DOWN['2.2.1'], ctx, pointer);
-  return withPrices(out, ['total_cost'], priceFromCanonical221, ctx, pointer);
+  return withPrices(out, ['total_cost'], '2.2.1', 'fromCanonical', ctx, pointer);
 }
 
 // ---- the module ----
@@ -175,12 +168,12 @@ export const converters: ModuleConverters = {
     '2.1.1': { toCanonical: sessionToCanonical211, fromCanonical: sessionFromCanonical211 },
     '2.2.1': {
       toCanonical: (value, ctx, pointer) =>
-        withPrices(value, ['total_cost'], priceToCanonical221, ctx, pointer),
+        withPrices(value, ['total_cost'], '2.2.1', 'toCanonical', ctx, pointer),
       fromCanonical: sessionFromCanonical221,
     },
   },
   // New in 2.2 (Charging Preferences), unchanged in 2.3.0.
-  ChargingPreferences: { '2.2.1': identity },
+  ChargingPreferences: unchangedIn('2.2.1'),
 };
 
 export const lossyMappings: LossyMapping[] = [
@@ -256,16 +249,7 @@ export const lossyMappings: LossyMapping[] = [
     'In a PATCH, 2.1.1 can only replace the whole embedded Location, which the ids cannot make without ' +
       'inventing every other field (never done in a PATCH): changed ids are left out.',
   ),
-  row(
-    'Session.auth-method-command',
-    'Session',
-    'auth_method',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no AuthMethod COMMAND (session started by a StartSession or ReserveNow command): it becomes ' +
-      'AUTH_REQUEST, the 2.1.1 value for an authorization given by the eMSP.',
-  ),
+  authMethodRow('Session'),
   row(
     'Session.status-reservation',
     'Session',

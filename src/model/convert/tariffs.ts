@@ -21,22 +21,83 @@
 import { Decimal } from 'decimal.js';
 import {
   child,
-  complete,
-  drop,
+  type DroppedField,
+  dropFields,
   dropOwner,
-  energyMixFromCanonical211,
-  energyMixFromCanonical221,
-  energyMixToCanonical211,
+  droppedFieldRows,
+  droppedForEach,
+  energyMix,
   inventOwner,
   isObject,
   type Json,
-  mapObject,
   mapObjects,
+  type OlderVersion,
+  row,
+  rowsDown,
+  versioned,
+  withFields,
+  withObject,
+  withObjects,
 } from './common.js';
-import type { ConversionContext, LossyMapping, ModuleConverters } from './types.js';
+import type {
+  ConversionContext,
+  ConvertFn,
+  LossyMapping,
+  ModuleConverters,
+  VersionConverter,
+} from './types.js';
 
-type Older = '2.1.1' | '2.2.1';
-const to = (id: string, version: Older) => `${id}-${version}`;
+/** Fields the older versions lack: dropped on the way down (one table: the drops and their rows). */
+const DROPPED: readonly DroppedField[] = [
+  {
+    object: 'Tariff',
+    field: 'type',
+    to: '2.1.1',
+    id: 'Tariff.type-dropped',
+    description:
+      '2.1.1 has no TariffType: a tariff meant only for e.g. ad hoc payment or a charging preference looks ' +
+      'like one for every session.',
+  },
+  {
+    object: 'Tariff',
+    field: 'min_price, max_price',
+    to: '2.1.1',
+    id: 'Tariff.price-limits-dropped',
+    description:
+      '2.1.1 has no minimum or maximum session price: the limits are dropped, so a receiver computing costs ' +
+      'from the elements may get a lower (min) or higher (max) total.',
+  },
+  {
+    object: 'Tariff',
+    field: 'start_date_time, end_date_time',
+    to: '2.1.1',
+    id: 'Tariff.validity-dropped',
+    description: '2.1.1 has no validity window: a tariff looks valid at all times.',
+  },
+  ...droppedForEach((to) => ({
+    object: 'Tariff',
+    field: 'preauthorize_amount',
+    to,
+    id: versioned('Tariff.preauthorize-amount-dropped', to),
+    description: 'preauthorize_amount (payment terminals, 2.3.0) is dropped.',
+  })),
+  {
+    object: 'PriceComponent',
+    field: 'vat',
+    to: '2.1.1',
+    id: 'PriceComponent.vat-dropped',
+    description: '2.1.1 has no VAT percentage per component; it is dropped.',
+  },
+  {
+    object: 'TariffRestrictions',
+    field: 'min_current, max_current',
+    to: '2.1.1',
+    id: 'TariffRestrictions.current-dropped',
+    description:
+      '2.1.1 cannot restrict an element by current: the restriction is dropped, so the element applies at any ' +
+      'current (it may shadow elements after it).',
+  },
+];
 
 /** Renames the keys of a nested object that is present (an exact mapping). */
 function renameKeys(value: unknown, names: Record<string, string>): unknown {
@@ -46,14 +107,9 @@ function renameKeys(value: unknown, names: Record<string, string>): unknown {
   return out;
 }
 
+const PRICE_LIMITS = ['min_price', 'max_price'];
 const PRICE_TO_LIMIT = { excl_vat: 'before_taxes', incl_vat: 'after_taxes' };
 const LIMIT_TO_PRICE = { before_taxes: 'excl_vat', after_taxes: 'incl_vat' };
-
-function renamePriceLimits(value: Json, names: Record<string, string>): Json {
-  const out: Json = { ...value };
-  for (const key of ['min_price', 'max_price']) if (key in value) out[key] = renameKeys(value[key], names);
-  return out;
-}
 
 // ---- up: 2.1.1 / 2.2.1 -> canonical ----
 
@@ -67,63 +123,43 @@ function withTaxIncluded(value: Json, ctx: ConversionContext, id: string, pointe
 function tariffToCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
   let out = inventOwner(value, ctx, 'Tariff.party-from-context', pointer, 'Tariff');
   out = withTaxIncluded(out, ctx, 'Tariff.tax-included-from-2.1.1', pointer);
-  if ('energy_mix' in out) {
-    const c = complete(ctx);
-    out.energy_mix = mapObject(out.energy_mix, child(pointer, 'energy_mix'), (v, p) =>
-      energyMixToCanonical211(v, c, p),
-    );
-  }
-  return out;
+  return withObject(out, 'energy_mix', energyMix['2.1.1'].toCanonical, ctx, pointer);
 }
 
 function tariffToCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  return withTaxIncluded(
-    renamePriceLimits(value, PRICE_TO_LIMIT),
-    ctx,
-    'Tariff.tax-included-from-2.2.1',
-    pointer,
-  );
+  const out = withFields(value, PRICE_LIMITS, (limit) => renameKeys(limit, PRICE_TO_LIMIT), ctx, pointer);
+  return withTaxIncluded(out, ctx, 'Tariff.tax-included-from-2.2.1', pointer);
 }
 
 // ---- down: canonical -> 2.1.1 / 2.2.1 ----
 
 /** Elements an older version cannot restrict to what they price (reservations, bookings). */
-function isUnsupportedElement(element: unknown, version: Older): boolean {
+function isUnsupportedElement(element: unknown, version: OlderVersion): boolean {
   if (!isObject(element) || !isObject(element.restrictions)) return false;
   const { reservation, booking } = element.restrictions;
   return booking !== undefined || (version === '2.1.1' && reservation !== undefined);
 }
 
-function priceComponentFromCanonical(version: Older, taxIncluded: unknown) {
-  return (value: Json, ctx: ConversionContext, pointer: string): Json => {
+function priceComponentFromCanonical(version: OlderVersion, taxIncluded: unknown): ConvertFn {
+  return (value, ctx, pointer) => {
     const out: Json = { ...value };
     if (taxIncluded === 'YES' && typeof value.price === 'number') {
       if (typeof value.vat === 'number') {
         const factor = new Decimal(1).plus(new Decimal(value.vat).dividedBy(100));
         out.price = new Decimal(value.price).dividedBy(factor).toNumber();
-        ctx.report(to('PriceComponent.tax-removed', version), child(pointer, 'price'));
+        ctx.report(versioned('PriceComponent.tax-removed', version), child(pointer, 'price'));
       } else {
-        ctx.report(to('Tariff.tax-included', version), child(pointer, 'price'));
+        ctx.report(versioned('Tariff.tax-included', version), child(pointer, 'price'));
       }
     }
-    return version === '2.1.1' ? drop(out, 'vat', ctx, 'PriceComponent.vat-dropped', pointer) : out;
+    return dropFields(out, DROPPED, 'PriceComponent', version, ctx, pointer);
   };
 }
 
-function restrictionsFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  let out = drop(value, 'min_current', ctx, 'TariffRestrictions.current-dropped', pointer);
-  out = drop(out, 'max_current', ctx, 'TariffRestrictions.current-dropped', pointer);
-  return out;
-}
-
-function elementsFromCanonical(
-  version: Older,
-  value: Json,
-  ctx: ConversionContext,
-  pointer: string,
-): unknown {
+/** The Tariff's elements: those the version cannot restrict are left out; prices lose their tax. */
+function withElements(version: OlderVersion, value: Json, ctx: ConversionContext, pointer: string): Json {
   const list = value.elements;
-  if (!Array.isArray(list)) return list;
+  if (!Array.isArray(list)) return value;
   const at = child(pointer, 'elements');
   const kept = list.filter((element) => !isUnsupportedElement(element, version));
   if (kept.length !== list.length) {
@@ -133,83 +169,46 @@ function elementsFromCanonical(
     );
   }
   const component = priceComponentFromCanonical(version, value.tax_included);
-  return mapObjects(kept, at, (element, p) => {
-    const out: Json = { ...element };
-    if ('price_components' in element) {
-      out.price_components = mapObjects(element.price_components, child(p, 'price_components'), (v, q) =>
-        component(v, ctx, q),
-      );
-    }
-    if (version === '2.1.1' && 'restrictions' in element) {
-      out.restrictions = mapObject(element.restrictions, child(p, 'restrictions'), (v, q) =>
-        restrictionsFromCanonical211(v, ctx, q),
-      );
-    }
-    return out;
+  const restrictions: ConvertFn = (item, c, p) =>
+    dropFields(item, DROPPED, 'TariffRestrictions', version, c, p);
+  const elements = mapObjects(kept, at, (element, p) => {
+    const out = withObjects({ ...element }, 'price_components', component, ctx, p);
+    return withObject(out, 'restrictions', restrictions, ctx, p);
   });
+  return { ...value, elements };
 }
 
 function tariffFromCanonical211(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const c = complete(ctx);
   let out = dropOwner(value, ctx, 'Tariff.party-dropped', pointer);
-  out = drop(out, 'type', ctx, 'Tariff.type-dropped', pointer);
-  out = drop(out, 'min_price', ctx, 'Tariff.price-limits-dropped', pointer);
-  out = drop(out, 'max_price', ctx, 'Tariff.price-limits-dropped', pointer);
-  out = drop(out, 'start_date_time', ctx, 'Tariff.validity-dropped', pointer);
-  out = drop(out, 'end_date_time', ctx, 'Tariff.validity-dropped', pointer);
-  out = drop(out, 'preauthorize_amount', ctx, 'Tariff.preauthorize-amount-dropped-2.1.1', pointer);
-  if ('elements' in out) out.elements = elementsFromCanonical('2.1.1', value, c, pointer);
-  const { tax_included, ...rest } = out;
+  out = dropFields(out, DROPPED, 'Tariff', '2.1.1', ctx, pointer);
+  const { tax_included, ...rest } = withElements('2.1.1', out, ctx, pointer);
   // 2.1.1 prices are excluding VAT, and nothing can say that no tax applies at all.
   if (tax_included === 'N/A') ctx.report('Tariff.tax-included-2.1.1', child(pointer, 'tax_included'));
-  if ('energy_mix' in rest) {
-    rest.energy_mix = mapObject(rest.energy_mix, child(pointer, 'energy_mix'), (v, p) =>
-      energyMixFromCanonical211(v, c, p),
-    );
-  }
-  return rest;
+  return withObject(rest, 'energy_mix', energyMix['2.1.1'].fromCanonical, ctx, pointer);
 }
 
 function tariffFromCanonical221(value: Json, ctx: ConversionContext, pointer: string): Json {
-  const c = complete(ctx);
-  let out = renamePriceLimits(value, LIMIT_TO_PRICE);
-  out = drop(out, 'preauthorize_amount', ctx, 'Tariff.preauthorize-amount-dropped-2.2.1', pointer);
-  if ('elements' in out) out.elements = elementsFromCanonical('2.2.1', value, c, pointer);
+  let out = withFields(value, PRICE_LIMITS, (limit) => renameKeys(limit, LIMIT_TO_PRICE), ctx, pointer);
+  out = dropFields(out, DROPPED, 'Tariff', '2.2.1', ctx, pointer);
   // NO and N/A mean what 2.2.1 prices mean (excluding VAT; no vat = none applies); YES is
   // handled per price component above.
-  const { tax_included: _, ...rest } = out;
-  if ('energy_mix' in rest) {
-    rest.energy_mix = mapObject(rest.energy_mix, child(pointer, 'energy_mix'), (v, p) =>
-      energyMixFromCanonical221(v, c, p),
-    );
-  }
-  return rest;
+  const { tax_included: _, ...rest } = withElements('2.2.1', out, ctx, pointer);
+  return withObject(rest, 'energy_mix', energyMix['2.2.1'].fromCanonical, ctx, pointer);
 }
 
-export const converters: ModuleConverters = {
-  Tariff: {
-    '2.1.1': { toCanonical: tariffToCanonical211, fromCanonical: tariffFromCanonical211 },
-    '2.2.1': { toCanonical: tariffToCanonical221, fromCanonical: tariffFromCanonical221 },
-  },
+export const tariffConverters: Record<OlderVersion, VersionConverter> = {
+  '2.1.1': { toCanonical: tariffToCanonical211, fromCanonical: tariffFromCanonical211 },
+  '2.2.1': { toCanonical: tariffToCanonical221, fromCanonical: tariffFromCanonical221 },
 };
 
-// ---- the rows of the lossy table ----
+export const converters: ModuleConverters = { Tariff: tariffConverters };
 
-function row(
-  id: string,
-  field: string,
-  from: LossyMapping['from'],
-  target: LossyMapping['to'],
-  kind: LossyMapping['kind'],
-  description: string,
-  object = 'Tariff',
-): LossyMapping {
-  return { id, object, field, from, to: target, kind, description };
-}
+// ---- the rows of the lossy table ----
 
 export const lossyMappings: LossyMapping[] = [
   row(
     'Tariff.party-from-context',
+    'Tariff',
     'country_code, party_id',
     '2.1.1',
     '2.3.0',
@@ -219,6 +218,7 @@ export const lossyMappings: LossyMapping[] = [
   ),
   row(
     'Tariff.tax-included-from-2.1.1',
+    'Tariff',
     'tax_included',
     '2.1.1',
     '2.3.0',
@@ -228,6 +228,7 @@ export const lossyMappings: LossyMapping[] = [
   ),
   row(
     'Tariff.tax-included-from-2.2.1',
+    'Tariff',
     'tax_included',
     '2.2.1',
     '2.3.0',
@@ -238,6 +239,7 @@ export const lossyMappings: LossyMapping[] = [
   ),
   row(
     'Tariff.party-dropped',
+    'Tariff',
     'country_code, party_id',
     '2.3.0',
     '2.1.1',
@@ -245,43 +247,8 @@ export const lossyMappings: LossyMapping[] = [
     'A 2.1.1 Tariff carries no owner. Reported when the owner is not the party of the connection (options.party).',
   ),
   row(
-    'Tariff.type-dropped',
-    'type',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no TariffType: a tariff meant only for e.g. ad hoc payment or a charging preference looks ' +
-      'like one for every session.',
-  ),
-  row(
-    'Tariff.price-limits-dropped',
-    'min_price, max_price',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no minimum or maximum session price: the limits are dropped, so a receiver computing costs ' +
-      'from the elements may get a lower (min) or higher (max) total.',
-  ),
-  row(
-    'Tariff.validity-dropped',
-    'start_date_time, end_date_time',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no validity window: a tariff looks valid at all times.',
-  ),
-  ...(['2.1.1', '2.2.1'] as const).map((v) =>
-    row(
-      to('Tariff.preauthorize-amount-dropped', v),
-      'preauthorize_amount',
-      '2.3.0',
-      v,
-      'loses',
-      'preauthorize_amount (payment terminals, 2.3.0) is dropped.',
-    ),
-  ),
-  row(
     'Tariff.tax-included-2.1.1',
+    'Tariff',
     'tax_included',
     '2.3.0',
     '2.1.1',
@@ -292,6 +259,7 @@ export const lossyMappings: LossyMapping[] = [
   ),
   row(
     'Tariff.tax-included-2.2.1',
+    'Tariff',
     'tax_included',
     '2.3.0',
     '2.2.1',
@@ -300,55 +268,32 @@ export const lossyMappings: LossyMapping[] = [
       '2.2.1 (excluding VAT, no VAT applicable) price, so the total is right but the tax share is lost. NO and ' +
       'N/A map exactly and are not reported.',
   ),
-  ...(['2.1.1', '2.2.1'] as const).map((v) =>
-    row(
-      to('PriceComponent.tax-removed', v),
-      'price',
-      '2.3.0',
-      v,
-      'loses',
-      'For tax_included YES, a price with a vat percentage becomes price / (1 + vat/100) (decimal, not rounded ' +
-        'to currency units), since the older versions price excluding VAT.',
-      'PriceComponent',
-    ),
-  ),
-  row(
-    'PriceComponent.vat-dropped',
-    'vat',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 has no VAT percentage per component; it is dropped.',
+  ...rowsDown(
+    'PriceComponent.tax-removed',
     'PriceComponent',
+    'price',
+    'For tax_included YES, a price with a vat percentage becomes price / (1 + vat/100) (decimal, not rounded ' +
+      'to currency units), since the older versions price excluding VAT.',
   ),
   row(
     'TariffElement.reservation-dropped',
+    'TariffElement',
     'restrictions.reservation, restrictions.booking',
     '2.3.0',
     '2.1.1',
     'loses',
     'An element restricted to reservation or booking costs is dropped: without the restriction 2.1.1 would ' +
       'apply its prices to ordinary charging. The elements list loses those items.',
-    'TariffElement',
   ),
   row(
     'TariffElement.booking-dropped',
+    'TariffElement',
     'restrictions.booking',
     '2.3.0',
     '2.2.1',
     'loses',
     'An element restricted to booking costs (bookings extension) is dropped: without the restriction 2.2.1 ' +
       'would apply its prices to ordinary charging.',
-    'TariffElement',
   ),
-  row(
-    'TariffRestrictions.current-dropped',
-    'min_current, max_current',
-    '2.3.0',
-    '2.1.1',
-    'loses',
-    '2.1.1 cannot restrict an element by current: the restriction is dropped, so the element applies at any ' +
-      'current (it may shadow elements after it).',
-    'TariffRestrictions',
-  ),
+  ...droppedFieldRows(DROPPED),
 ];

@@ -11,20 +11,25 @@
  *   SENDER, not reported.
  */
 import { v2_1_1, v2_2_1, v2_3_0 } from '../../protocol/index.js';
-import { child, type Json, mapObjects } from './common.js';
+import {
+  child,
+  complete,
+  downOnly,
+  enumValues,
+  isObject,
+  type Json,
+  type OlderVersion,
+  ordered,
+  perOlderVersion,
+  row,
+  withObjects,
+} from './common.js';
 import { ConversionError } from './errors.js';
-import { enumValues, identity, type OlderVersion, ordered, row } from './tokens.js';
 import type { ConversionContext, LossyMapping, ModuleConverters, VersionConverter } from './types.js';
 
-const VERSION_NUMBERS: Record<OlderVersion, readonly string[]> = {
-  '2.1.1': enumValues(v2_1_1.versions.VersionNumber),
-  '2.2.1': enumValues(v2_2_1.versions.VersionNumber),
-};
-
-const MODULE_IDS: Record<OlderVersion, readonly string[]> = {
-  '2.1.1': enumValues(v2_1_1.versions.ModuleID),
-  '2.2.1': enumValues(v2_2_1.versions.ModuleID),
-};
+const CHAPTERS = { '2.1.1': v2_1_1.versions, '2.2.1': v2_2_1.versions } as const;
+const VERSION_NUMBERS = perOlderVersion((v) => enumValues(CHAPTERS[v].VersionNumber));
+const MODULE_IDS = perOlderVersion((v) => enumValues(CHAPTERS[v].ModuleID));
 
 /** `value` as it is, unless its `version` is one the target's closed VersionNumber lacks. */
 function checkVersionNumber(value: Json, version: OlderVersion): Json {
@@ -110,38 +115,25 @@ function endpointFromCanonical221(value: Json): Json {
 
 const endpointConverters: Record<OlderVersion, VersionConverter> = {
   '2.1.1': { toCanonical: endpointToCanonical211, fromCanonical: endpointFromCanonical211 },
-  '2.2.1': { toCanonical: (value) => value, fromCanonical: endpointFromCanonical221 },
+  '2.2.1': downOnly(endpointFromCanonical221),
 };
 
 // ---- VersionDetails ----
-
-function versionDetailsToCanonical(version: OlderVersion) {
-  return (value: Json, ctx: ConversionContext, pointer: string): Json => {
-    if (!('endpoints' in value)) return value;
-    const at = child(pointer, 'endpoints');
-    const inner = { ...ctx, partial: false };
-    const endpoints = mapObjects(value.endpoints, at, (item, p) =>
-      endpointConverters[version].toCanonical(item, inner, p),
-    );
-    return { ...value, endpoints };
-  };
-}
 
 function versionDetailsFromCanonical(version: OlderVersion) {
   return (value: Json, ctx: ConversionContext, pointer: string): Json => {
     checkVersionNumber(value, version);
     if (!Array.isArray(value.endpoints)) return value;
     const at = child(pointer, 'endpoints');
-    const inner = { ...ctx, partial: false };
+    const inner = complete(ctx);
     const endpoints: unknown[] = [];
     const seen = new Set<unknown>();
-    value.endpoints.forEach((item: unknown, index: number) => {
+    value.endpoints.forEach((endpoint: unknown, index: number) => {
       const p = child(at, index);
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-        endpoints.push(item);
+      if (!isObject(endpoint)) {
+        endpoints.push(endpoint);
         return;
       }
-      const endpoint = item as Json;
       if (!knowsModule(endpoint.identifier, version)) {
         ctx.report(`VersionDetails.endpoint-dropped-${version}`, p);
         return;
@@ -160,26 +152,12 @@ function versionDetailsFromCanonical(version: OlderVersion) {
 // ---- the module ----
 
 export const converters: ModuleConverters = {
-  Version: {
-    '2.1.1': {
-      toCanonical: identity.toCanonical,
-      fromCanonical: (value) => checkVersionNumber(value, '2.1.1'),
-    },
-    '2.2.1': {
-      toCanonical: identity.toCanonical,
-      fromCanonical: (value) => checkVersionNumber(value, '2.2.1'),
-    },
-  },
-  VersionDetails: {
-    '2.1.1': {
-      toCanonical: versionDetailsToCanonical('2.1.1'),
-      fromCanonical: versionDetailsFromCanonical('2.1.1'),
-    },
-    '2.2.1': {
-      toCanonical: versionDetailsToCanonical('2.2.1'),
-      fromCanonical: versionDetailsFromCanonical('2.2.1'),
-    },
-  },
+  Version: perOlderVersion((version) => downOnly((value) => checkVersionNumber(value, version))),
+  VersionDetails: perOlderVersion((version) => ({
+    toCanonical: (value, ctx, pointer) =>
+      withObjects(value, 'endpoints', endpointConverters[version].toCanonical, ctx, pointer),
+    fromCanonical: versionDetailsFromCanonical(version),
+  })),
   Endpoint: endpointConverters,
 };
 

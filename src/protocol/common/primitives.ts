@@ -112,6 +112,47 @@ export const OcpiClass = <P extends TProperties>(
   options: SchemaOptions = {},
 ): TObject<P> => Type.Object(properties, { [OCPI_TYPE]: name, ...options });
 
+/**
+ * A class of a newer version derived from the older version's class, so that what did not change
+ * is written once. Fields keep the base's order; `changes` replaces fields of the same name in
+ * place and adds the new ones, each placed after the field `after` names (else at the end, in the
+ * order given); `remove` drops fields. `options` (e.g. a cross-field rule) is NOT inherited: pass
+ * it again when the derived class keeps the rule.
+ */
+export function DerivedClass<B extends TProperties, C extends TProperties, R extends keyof B = never>(
+  name: string,
+  base: TObject<B>,
+  changes: C,
+  how: { remove?: readonly R[]; after?: Partial<Record<keyof C, string>>; options?: SchemaOptions } = {},
+): TObject<Omit<B, R | keyof C> & C> {
+  const removed = new Set<PropertyKey>(how.remove ?? []);
+  const after = (how.after ?? {}) as Record<string, string>;
+  const properties: TProperties = {};
+  const placed = new Set<string>();
+  const placeAfter = (anchor: string) => {
+    for (const key of Object.keys(changes)) {
+      if (after[key] === anchor && !placed.has(key)) {
+        properties[key] = changes[key] as TSchema;
+        placed.add(key);
+        placeAfter(key);
+      }
+    }
+  };
+  for (const key of Object.keys(base.properties)) {
+    if (removed.has(key)) continue;
+    properties[key] = (key in changes ? changes[key] : base.properties[key]) as TSchema;
+    placed.add(key);
+    placeAfter(key);
+  }
+  for (const key of Object.keys(changes)) {
+    if (placed.has(key)) continue;
+    if (after[key] !== undefined)
+      throw new Error(`${name}: cannot place ${key} after ${after[key]}, no such field`);
+    properties[key] = changes[key] as TSchema;
+  }
+  return OcpiClass(name, properties, how.options) as unknown as TObject<Omit<B, R | keyof C> & C>;
+}
+
 /** Cardinality `+`: a required list with at least one element. */
 export const OneOrMore = <T extends TSchema>(items: T) => Type.Array(items, { minItems: 1 });
 

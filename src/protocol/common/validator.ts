@@ -123,3 +123,25 @@ function toIssue(error: ErrorObject): ValidationIssue {
   }
   return { pointer: error.instancePath, field, message, keyword: error.keyword };
 }
+
+/**
+ * Compiles every schema of a version's registry, and the partial (PATCH) form of every class, so
+ * a server pays the compilation at start-up and never on a request. Returns how many were compiled.
+ */
+export function precompileRegistry(registry: ReadonlyMap<string, TSchema>): number {
+  let count = 0;
+  for (const schema of registry.values()) {
+    precompile(schema);
+    count++;
+    if ((schema as { type?: unknown }).type === 'object') {
+      precompile(schema, { partial: true });
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Whether a schema (or its partial form) has been compiled already: for tests and start-up checks. */
+export function isCompiled(schema: TSchema, options: { partial?: boolean } = {}): boolean {
+  return compiled.has(options.partial ? partialOf(schema) : schema);
+}

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DateTime,
+  DerivedClass,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -13,6 +14,7 @@ import {
   Optional,
   ZeroOrMore,
 } from '../common/primitives.js';
+import * as v2_1_1 from '../v2_1_1/cdrs.js';
 import { ConnectorFormat, ConnectorType, GeoLocation, PowerType } from './locations.js';
 import { Tariff } from './tariffs.js';
 import { TokenType } from './tokens.js';
@@ -42,10 +44,7 @@ export const CdrDimensionType = OcpiEnum('CdrDimensionType', [
 export type CdrDimensionType = Static<typeof CdrDimensionType>;
 
 // 2.2.1: redefined because CdrDimensionType changed.
-export const CdrDimension = OcpiClass('CdrDimension', {
-  type: CdrDimensionType,
-  volume: OcpiNumber(),
-});
+export const CdrDimension = DerivedClass('CdrDimension', v2_1_1.CdrDimension, { type: CdrDimensionType });
 export type CdrDimension = Static<typeof CdrDimension>;
 
 // The Location as it was at the start of the session, reduced to the one EVSE and connector used.

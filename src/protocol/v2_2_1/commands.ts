@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DateTime,
+  DerivedClass,
   OcpiClass,
   OcpiEnum,
   OcpiInt,
@@ -10,6 +11,7 @@ import {
   Url,
   ZeroOrMore,
 } from '../common/primitives.js';
+import * as v2_1_1 from '../v2_1_1/commands.js';
 import { Token } from './tokens.js';
 import { DisplayText } from './types.js';
 
@@ -92,10 +94,7 @@ export const StartSession = OcpiClass('StartSession', {
 export type StartSession = Static<typeof StartSession>;
 
 /** 2.2: `session_id` becomes CiString(36). */
-export const StopSession = OcpiClass('StopSession', {
-  response_url: Url(),
-  session_id: CiString(36),
-});
+export const StopSession = DerivedClass('StopSession', v2_1_1.StopSession, { session_id: CiString(36) });
 export type StopSession = Static<typeof StopSession>;
 
 /** 2.2: ids become CiString(36). */

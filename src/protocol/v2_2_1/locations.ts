@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DateTime,
+  DerivedClass,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -14,6 +15,7 @@ import {
   Url,
   ZeroOrMore,
 } from '../common/primitives.js';
+import * as v2_1_1 from '../v2_1_1/locations.js';
 import {
   ConnectorFormat,
   EnergySource,
@@ -171,21 +173,11 @@ export const AdditionalGeoLocation = OcpiClass('AdditionalGeoLocation', {
 export type AdditionalGeoLocation = Static<typeof AdditionalGeoLocation>;
 
 // 2.2.1: `type` is CiString(4) (2.1.1: string(4)).
-export const Image = OcpiClass('Image', {
-  url: Url(),
-  thumbnail: Optional(Url()),
-  category: ImageCategory,
-  type: CiString(4),
-  // int(5): at most five digits; a pixel size is never negative.
-  width: Optional(OcpiInt({ minimum: 0, maximum: 99999 })),
-  height: Optional(OcpiInt({ minimum: 0, maximum: 99999 })),
-});
+export const Image = DerivedClass('Image', v2_1_1.Image, { type: CiString(4) });
 export type Image = Static<typeof Image>;
 
 // 2.2.1: redefined only because its Image changed.
-export const BusinessDetails = OcpiClass('BusinessDetails', {
-  name: OcpiString(100),
-  website: Optional(Url()),
+export const BusinessDetails = DerivedClass('BusinessDetails', v2_1_1.BusinessDetails, {
   logo: Optional(Image),
 });
 export type BusinessDetails = Static<typeof BusinessDetails>;
@@ -198,12 +190,8 @@ export const EnvironmentalImpact = OcpiClass('EnvironmentalImpact', {
 export type EnvironmentalImpact = Static<typeof EnvironmentalImpact>;
 
 // 2.2.1: redefined only because EnvironmentalImpact changed.
-export const EnergyMix = OcpiClass('EnergyMix', {
-  is_green_energy: OcpiBoolean(),
-  energy_sources: ZeroOrMore(EnergySource),
+export const EnergyMix = DerivedClass('EnergyMix', v2_1_1.EnergyMix, {
   environ_impact: ZeroOrMore(EnvironmentalImpact),
-  supplier_name: Optional(OcpiString(64)),
-  energy_product_name: Optional(OcpiString(64)),
 });
 export type EnergyMix = Static<typeof EnergyMix>;
 
@@ -280,21 +268,15 @@ export const Connector = OcpiClass('Connector', {
 });
 export type Connector = Static<typeof Connector>;
 
-// 2.2.1: uid CiString(36) (2.1.1: string(39)), evse_id CiString(48); new Capability, Connector.
-export const EVSE = OcpiClass('EVSE', {
+// 2.2.1: uid CiString(36) (2.1.1: string(39)), evse_id CiString(48); the 2.2.1 Capability,
+// Connector, GeoLocation and Image.
+export const EVSE = DerivedClass('EVSE', v2_1_1.EVSE, {
   uid: CiString(36),
   evse_id: Optional(CiString(48)),
-  status: Status,
-  status_schedule: ZeroOrMore(StatusSchedule),
   capabilities: ZeroOrMore(Capability),
   connectors: OneOrMore(Connector),
-  floor_level: Optional(OcpiString(4)),
   coordinates: Optional(GeoLocation),
-  physical_reference: Optional(OcpiString(16)),
-  directions: ZeroOrMore(DisplayText),
-  parking_restrictions: ZeroOrMore(ParkingRestriction),
   images: ZeroOrMore(Image),
-  last_updated: DateTime(),
 });
 export type EVSE = Static<typeof EVSE>;
 

@@ -3,9 +3,9 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DateTime,
+  DerivedClass,
   OcpiClass,
   OcpiEnum,
-  OcpiInt,
   OcpiNumber,
   OcpiString,
   OneOrMore,
@@ -13,7 +13,7 @@ import {
   Url,
   ZeroOrMore,
 } from '../common/primitives.js';
-import { DayOfWeek, TariffDimensionType, TIME_OF_DAY_PATTERN } from '../v2_1_1/tariffs.js';
+import * as v2_1_1 from '../v2_1_1/tariffs.js';
 import { EnergyMix } from './locations.js';
 import { DisplayText, Price } from './types.js';
 
@@ -21,12 +21,12 @@ import { DisplayText, Price } from './types.js';
 export { DayOfWeek, TariffDimensionType } from '../v2_1_1/tariffs.js';
 
 // 2.2.1: adds `vat` (a percentage; absent means no VAT applies, which is not the same as 0).
-export const PriceComponent = OcpiClass('PriceComponent', {
-  type: TariffDimensionType,
-  price: OcpiNumber(),
-  vat: Optional(OcpiNumber()),
-  step_size: OcpiInt(),
-});
+export const PriceComponent = DerivedClass(
+  'PriceComponent',
+  v2_1_1.PriceComponent,
+  { vat: Optional(OcpiNumber()) },
+  { after: { vat: 'price' } },
+);
 export type PriceComponent = Static<typeof PriceComponent>;
 
 export const ReservationRestrictionType = OcpiEnum('ReservationRestrictionType', [
@@ -39,22 +39,18 @@ export type ReservationRestrictionType = Static<typeof ReservationRestrictionTyp
 export const LOCAL_DATE_PATTERN = '^([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 
 // 2.2.1: adds `min_current`, `max_current` and `reservation`, and a regex for the dates.
-export const TariffRestrictions = OcpiClass('TariffRestrictions', {
-  start_time: Optional(OcpiString(5, { pattern: TIME_OF_DAY_PATTERN })),
-  end_time: Optional(OcpiString(5, { pattern: TIME_OF_DAY_PATTERN })),
-  start_date: Optional(OcpiString(10, { pattern: LOCAL_DATE_PATTERN })),
-  end_date: Optional(OcpiString(10, { pattern: LOCAL_DATE_PATTERN })),
-  min_kwh: Optional(OcpiNumber()),
-  max_kwh: Optional(OcpiNumber()),
-  min_current: Optional(OcpiNumber()),
-  max_current: Optional(OcpiNumber()),
-  min_power: Optional(OcpiNumber()),
-  max_power: Optional(OcpiNumber()),
-  min_duration: Optional(OcpiInt()),
-  max_duration: Optional(OcpiInt()),
-  day_of_week: ZeroOrMore(DayOfWeek),
-  reservation: Optional(ReservationRestrictionType),
-});
+export const TariffRestrictions = DerivedClass(
+  'TariffRestrictions',
+  v2_1_1.TariffRestrictions,
+  {
+    start_date: Optional(OcpiString(10, { pattern: LOCAL_DATE_PATTERN })),
+    end_date: Optional(OcpiString(10, { pattern: LOCAL_DATE_PATTERN })),
+    min_current: Optional(OcpiNumber()),
+    max_current: Optional(OcpiNumber()),
+    reservation: Optional(ReservationRestrictionType),
+  },
+  { after: { min_current: 'max_kwh', max_current: 'min_current' } },
+);
 export type TariffRestrictions = Static<typeof TariffRestrictions>;
 
 // 2.2.1: redefined because PriceComponent and TariffRestrictions changed.

@@ -1,6 +1,7 @@
 /** OCPI 2.2.1, chapter "Versions": the version information and version details endpoints. */
 import type { Static } from '@sinclair/typebox';
-import { OcpiClass, OcpiEnum, OneOrMore, Url } from '../common/primitives.js';
+import { DerivedClass, OcpiClass, OcpiEnum, OneOrMore, Url } from '../common/primitives.js';
+import * as v2_1_1 from '../v2_1_1/versions.js';
 
 /** 2.2.1: adds 2.2 and 2.2.1. Closed as typed, though a peer's /versions may list newer ones. */
 export const VersionNumber = OcpiEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1']);
@@ -28,10 +29,7 @@ export const ModuleID = OcpiEnum('ModuleID', [
 export type ModuleID = Static<typeof ModuleID>;
 
 /** Redefined because VersionNumber gained values. */
-export const Version = OcpiClass('Version', {
-  version: VersionNumber,
-  url: Url(),
-});
+export const Version = DerivedClass('Version', v2_1_1.Version, { version: VersionNumber });
 export type Version = Static<typeof Version>;
 
 /** `data` of GET on the versions endpoint (the spec gives it no class name; named after its heading). */

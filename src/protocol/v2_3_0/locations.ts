@@ -6,45 +6,34 @@
 import type { Static } from '@sinclair/typebox';
 import {
   CiString,
-  DateTime,
+  DerivedClass,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
-  OcpiInt,
   OcpiNumber,
   OcpiOpenEnum,
   OcpiString,
   OneOrMore,
   Optional,
-  Url,
   ZeroOrMore,
 } from '../common/primitives.js';
-import {
-  AdditionalGeoLocation,
-  ConnectorFormat,
-  EnergySource,
-  ExceptionalPeriod,
-  GeoLocation,
-  Hours,
-  PowerType,
-  Status,
-  StatusSchedule,
-} from '../v2_2_1/locations.js';
+import * as v2_2_1 from '../v2_2_1/locations.js';
 import { TokenType } from './tokens.js';
-import { DisplayText } from './types.js';
 
-export { EnergySourceCategory, RegularHours } from '../v2_2_1/locations.js';
+// Unchanged since 2.2.1.
 export {
   AdditionalGeoLocation,
   ConnectorFormat,
   EnergySource,
+  EnergySourceCategory,
   ExceptionalPeriod,
   GeoLocation,
   Hours,
   PowerType,
+  RegularHours,
   Status,
   StatusSchedule,
-};
+} from '../v2_2_1/locations.js';
 
 // ---- enums ----
 
@@ -212,40 +201,25 @@ export type VehicleType = Static<typeof VehicleType>;
 
 // ---- data type classes ----
 
-// 2.3.0: redefined only because ImageCategory became an OpenEnum.
-export const Image = OcpiClass('Image', {
-  url: Url(),
-  thumbnail: Optional(Url()),
-  category: ImageCategory,
-  type: CiString(4),
-  // int(5): at most five digits; a pixel size is never negative.
-  width: Optional(OcpiInt({ minimum: 0, maximum: 99999 })),
-  height: Optional(OcpiInt({ minimum: 0, maximum: 99999 })),
-});
+// 2.3.0: category is the OpenEnum ImageCategory.
+export const Image = DerivedClass('Image', v2_2_1.Image, { category: ImageCategory });
 export type Image = Static<typeof Image>;
 
-// 2.3.0: redefined only because its Image changed.
-export const BusinessDetails = OcpiClass('BusinessDetails', {
-  name: OcpiString(100),
-  website: Optional(Url()),
+// 2.3.0: logo is the 2.3.0 Image.
+export const BusinessDetails = DerivedClass('BusinessDetails', v2_2_1.BusinessDetails, {
   logo: Optional(Image),
 });
 export type BusinessDetails = Static<typeof BusinessDetails>;
 
-// 2.3.0: redefined only because EnvironmentalImpactCategory became an OpenEnum.
-export const EnvironmentalImpact = OcpiClass('EnvironmentalImpact', {
+// 2.3.0: category is the OpenEnum EnvironmentalImpactCategory.
+export const EnvironmentalImpact = DerivedClass('EnvironmentalImpact', v2_2_1.EnvironmentalImpact, {
   category: EnvironmentalImpactCategory,
-  amount: OcpiNumber(),
 });
 export type EnvironmentalImpact = Static<typeof EnvironmentalImpact>;
 
-// 2.3.0: redefined only because EnvironmentalImpact changed.
-export const EnergyMix = OcpiClass('EnergyMix', {
-  is_green_energy: OcpiBoolean(),
-  energy_sources: ZeroOrMore(EnergySource),
+// 2.3.0: environ_impact holds 2.3.0 EnvironmentalImpacts.
+export const EnergyMix = DerivedClass('EnergyMix', v2_2_1.EnergyMix, {
   environ_impact: ZeroOrMore(EnvironmentalImpact),
-  supplier_name: Optional(OcpiString(64)),
-  energy_product_name: Optional(OcpiString(64)),
 });
 export type EnergyMix = Static<typeof EnergyMix>;
 
@@ -257,27 +231,24 @@ export const EVSEParking = OcpiClass('EVSEParking', {
 export type EVSEParking = Static<typeof EVSEParking>;
 
 /**
- * 2.3.0: redefined only because TokenType became an OpenEnum (with EMAID). Same rules as 2.2.1:
- * at least one of `uid`, `visual_number`, `group_id`; `uid` needs `type`, `visual_number` needs
- * `issuer`.
+ * 2.3.0: type is the OpenEnum TokenType (with EMAID). The 2.2.1 rules are kept (options are not
+ * inherited): at least one of `uid`, `visual_number`, `group_id`; `uid` needs `type`,
+ * `visual_number` needs `issuer`.
  */
-export const PublishTokenType = OcpiClass(
+export const PublishTokenType = DerivedClass(
   'PublishTokenType',
+  v2_2_1.PublishTokenType,
+  { type: Optional(TokenType) },
   {
-    uid: Optional(CiString(36)),
-    type: Optional(TokenType),
-    visual_number: Optional(OcpiString(64)),
-    issuer: Optional(OcpiString(64)),
-    group_id: Optional(CiString(36)),
-  },
-  {
-    // Each branch names its property too: Ajv's strict mode wants `required` keys declared.
-    anyOf: [
-      { required: ['uid'], properties: { uid: {} } },
-      { required: ['visual_number'], properties: { visual_number: {} } },
-      { required: ['group_id'], properties: { group_id: {} } },
-    ],
-    dependencies: { uid: ['type'], visual_number: ['issuer'] },
+    options: {
+      // Each branch names its property too: Ajv's strict mode wants `required` keys declared.
+      anyOf: [
+        { required: ['uid'], properties: { uid: {} } },
+        { required: ['visual_number'], properties: { visual_number: {} } },
+        { required: ['group_id'], properties: { group_id: {} } },
+      ],
+      dependencies: { uid: ['type'], visual_number: ['issuer'] },
+    },
   },
 );
 export type PublishTokenType = Static<typeof PublishTokenType>;
@@ -310,71 +281,50 @@ export const Parking = OcpiClass('Parking', {
 });
 export type Parking = Static<typeof Parking>;
 
-// 2.3.0: adds `capabilities` (ConnectorCapability); ConnectorType is an OpenEnum.
-export const Connector = OcpiClass('Connector', {
-  id: CiString(36),
-  standard: ConnectorType,
-  format: ConnectorFormat,
-  power_type: PowerType,
-  max_voltage: OcpiInt(),
-  max_amperage: OcpiInt(),
-  max_electric_power: Optional(OcpiInt()),
-  tariff_ids: ZeroOrMore(CiString(36)),
-  terms_and_conditions: Optional(Url()),
-  capabilities: ZeroOrMore(ConnectorCapability),
-  last_updated: DateTime(),
-});
+// 2.3.0: standard is the OpenEnum ConnectorType; adds `capabilities`.
+export const Connector = DerivedClass(
+  'Connector',
+  v2_2_1.Connector,
+  { standard: ConnectorType, capabilities: ZeroOrMore(ConnectorCapability) },
+  { after: { capabilities: 'terms_and_conditions' } },
+);
 export type Connector = Static<typeof Connector>;
 
-// 2.3.0: adds `parking` and `accepted_service_providers`; Capability/ParkingRestriction are OpenEnums.
-export const EVSE = OcpiClass('EVSE', {
-  uid: CiString(36),
-  evse_id: Optional(CiString(48)),
-  status: Status,
-  status_schedule: ZeroOrMore(StatusSchedule),
-  capabilities: ZeroOrMore(Capability),
-  connectors: OneOrMore(Connector),
-  floor_level: Optional(OcpiString(4)),
-  coordinates: Optional(GeoLocation),
-  physical_reference: Optional(OcpiString(16)),
-  directions: ZeroOrMore(DisplayText),
-  parking_restrictions: ZeroOrMore(ParkingRestriction),
-  parking: ZeroOrMore(EVSEParking),
-  images: ZeroOrMore(Image),
-  accepted_service_providers: ZeroOrMore(OcpiString(50)),
-  last_updated: DateTime(),
-});
+// 2.3.0: Capability, ParkingRestriction and ImageCategory are OpenEnums, connectors hold 2.3.0
+// Connectors; adds `parking` and `accepted_service_providers`.
+export const EVSE = DerivedClass(
+  'EVSE',
+  v2_2_1.EVSE,
+  {
+    capabilities: ZeroOrMore(Capability),
+    connectors: OneOrMore(Connector),
+    parking_restrictions: ZeroOrMore(ParkingRestriction),
+    parking: ZeroOrMore(EVSEParking),
+    images: ZeroOrMore(Image),
+    accepted_service_providers: ZeroOrMore(OcpiString(50)),
+  },
+  { after: { parking: 'parking_restrictions', accepted_service_providers: 'images' } },
+);
 export type EVSE = Static<typeof EVSE>;
 
-// 2.3.0: adds `parking_places` and `help_phone`.
-export const Location = OcpiClass('Location', {
-  country_code: CiString(2),
-  party_id: CiString(3),
-  id: CiString(36),
-  publish: OcpiBoolean(),
-  publish_allowed_to: ZeroOrMore(PublishTokenType),
-  name: Optional(OcpiString(255)),
-  address: OcpiString(255),
-  city: OcpiString(45),
-  postal_code: Optional(OcpiString(10)),
-  state: Optional(OcpiString(45)),
-  country: OcpiString(3),
-  coordinates: GeoLocation,
-  related_locations: ZeroOrMore(AdditionalGeoLocation),
-  parking_type: Optional(ParkingType),
-  evses: ZeroOrMore(EVSE),
-  parking_places: ZeroOrMore(Parking),
-  directions: ZeroOrMore(DisplayText),
-  operator: Optional(BusinessDetails),
-  suboperator: Optional(BusinessDetails),
-  owner: Optional(BusinessDetails),
-  facilities: ZeroOrMore(Facility),
-  time_zone: OcpiString(255),
-  opening_times: Optional(Hours),
-  charging_when_closed: Optional(OcpiBoolean()),
-  images: ZeroOrMore(Image),
-  energy_mix: Optional(EnergyMix),
-  help_phone: Optional(CiString(25)),
-  last_updated: DateTime(),
-});
+// 2.3.0: evses hold 2.3.0 EVSEs, and the nested PublishTokenType, BusinessDetails, Image,
+// EnergyMix and the enums ParkingType and Facility changed; adds `parking_places`, `help_phone`.
+export const Location = DerivedClass(
+  'Location',
+  v2_2_1.Location,
+  {
+    publish_allowed_to: ZeroOrMore(PublishTokenType),
+    parking_type: Optional(ParkingType),
+    evses: ZeroOrMore(EVSE),
+    parking_places: ZeroOrMore(Parking),
+    operator: Optional(BusinessDetails),
+    suboperator: Optional(BusinessDetails),
+    owner: Optional(BusinessDetails),
+    facilities: ZeroOrMore(Facility),
+    images: ZeroOrMore(Image),
+    energy_mix: Optional(EnergyMix),
+    help_phone: Optional(CiString(25)),
+  },
+  { after: { parking_places: 'evses', help_phone: 'energy_mix' } },
+);
 export type Location = Static<typeof Location>;

@@ -3,29 +3,9 @@
  * additions (BookingRestrictionType, TariffRestrictions.booking).
  */
 import type { Static } from '@sinclair/typebox';
-import {
-  CiString,
-  DateTime,
-  OcpiClass,
-  OcpiEnum,
-  OcpiInt,
-  OcpiNumber,
-  OcpiString,
-  OneOrMore,
-  Optional,
-  Url,
-  ZeroOrMore,
-} from '../common/primitives.js';
-import { TIME_OF_DAY_PATTERN } from '../v2_1_1/tariffs.js';
-import {
-  DayOfWeek,
-  LOCAL_DATE_PATTERN,
-  PriceComponent,
-  ReservationRestrictionType,
-  TariffType,
-} from '../v2_2_1/tariffs.js';
+import { DerivedClass, OcpiClass, OcpiEnum, OcpiNumber, OneOrMore, Optional } from '../common/primitives.js';
+import * as v2_2_1 from '../v2_2_1/tariffs.js';
 import { EnergyMix } from './locations.js';
-import { DisplayText } from './types.js';
 
 // Unchanged since 2.2.1 (PriceComponent.price now follows Tariff.tax_included, a change of meaning
 // only: same fields and types).
@@ -57,51 +37,32 @@ export type PriceLimit = Static<typeof PriceLimit>;
 export const TaxIncluded = OcpiEnum('TaxIncluded', ['YES', 'NO', 'N/A']);
 export type TaxIncluded = Static<typeof TaxIncluded>;
 
-// bookings branch: adds `booking`. Otherwise as 2.2.1.
-export const TariffRestrictions = OcpiClass('TariffRestrictions', {
-  start_time: Optional(OcpiString(5, { pattern: TIME_OF_DAY_PATTERN })),
-  end_time: Optional(OcpiString(5, { pattern: TIME_OF_DAY_PATTERN })),
-  start_date: Optional(OcpiString(10, { pattern: LOCAL_DATE_PATTERN })),
-  end_date: Optional(OcpiString(10, { pattern: LOCAL_DATE_PATTERN })),
-  min_kwh: Optional(OcpiNumber()),
-  max_kwh: Optional(OcpiNumber()),
-  min_current: Optional(OcpiNumber()),
-  max_current: Optional(OcpiNumber()),
-  min_power: Optional(OcpiNumber()),
-  max_power: Optional(OcpiNumber()),
-  min_duration: Optional(OcpiInt()),
-  max_duration: Optional(OcpiInt()),
-  day_of_week: ZeroOrMore(DayOfWeek),
-  reservation: Optional(ReservationRestrictionType),
+// bookings branch: adds `booking`.
+export const TariffRestrictions = DerivedClass('TariffRestrictions', v2_2_1.TariffRestrictions, {
   booking: Optional(BookingRestrictionType),
 });
 export type TariffRestrictions = Static<typeof TariffRestrictions>;
 
-// 2.3.0: redefined because TariffRestrictions changed (bookings branch).
-export const TariffElement = OcpiClass('TariffElement', {
-  price_components: OneOrMore(PriceComponent),
+// 2.3.0: restrictions are the 2.3.0 TariffRestrictions (bookings branch).
+export const TariffElement = DerivedClass('TariffElement', v2_2_1.TariffElement, {
   restrictions: Optional(TariffRestrictions),
 });
 export type TariffElement = Static<typeof TariffElement>;
 
-// 2.3.0: min_price/max_price become PriceLimit; adds `preauthorize_amount` (Payments; absent from
-// the older bookings branch text, core wins) and the required `tax_included`.
-export const Tariff = OcpiClass('Tariff', {
-  country_code: CiString(2),
-  party_id: CiString(3),
-  id: CiString(36),
-  currency: OcpiString(3),
-  type: Optional(TariffType),
-  tariff_alt_text: ZeroOrMore(DisplayText),
-  tariff_alt_url: Optional(Url()),
-  min_price: Optional(PriceLimit),
-  max_price: Optional(PriceLimit),
-  preauthorize_amount: Optional(OcpiNumber()),
-  elements: OneOrMore(TariffElement),
-  tax_included: TaxIncluded,
-  start_date_time: Optional(DateTime()),
-  end_date_time: Optional(DateTime()),
-  energy_mix: Optional(EnergyMix),
-  last_updated: DateTime(),
-});
+// 2.3.0: min_price/max_price become PriceLimit, elements and energy_mix are 2.3.0's; adds
+// `preauthorize_amount` (Payments; absent from the older bookings branch text, core wins) and the
+// required `tax_included`.
+export const Tariff = DerivedClass(
+  'Tariff',
+  v2_2_1.Tariff,
+  {
+    min_price: Optional(PriceLimit),
+    max_price: Optional(PriceLimit),
+    preauthorize_amount: Optional(OcpiNumber()),
+    elements: OneOrMore(TariffElement),
+    tax_included: TaxIncluded,
+    energy_mix: Optional(EnergyMix),
+  },
+  { after: { preauthorize_amount: 'max_price', tax_included: 'elements' } },
+);
 export type Tariff = Static<typeof Tariff>;

@@ -1,10 +1,10 @@
 /** OCPI 2.3.0, chapter "Versions": the version information and version details endpoints. */
 import type { Static } from '@sinclair/typebox';
-import { OcpiClass, OcpiOpenEnum, OneOrMore, Url } from '../common/primitives.js';
-import { InterfaceRole } from '../v2_2_1/versions.js';
+import { DerivedClass, OcpiClass, OcpiOpenEnum, OneOrMore } from '../common/primitives.js';
+import * as v2_2_1 from '../v2_2_1/versions.js';
 
 // Unchanged since 2.2.1.
-export { InterfaceRole };
+export { InterfaceRole } from '../v2_2_1/versions.js';
 
 /** 2.3.0: becomes an OpenEnum (a peer may list versions newer than ours) and adds 2.3.0. */
 export const VersionNumber = OcpiOpenEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1', '2.3.0']);
@@ -28,23 +28,16 @@ export const ModuleID = OcpiOpenEnum('ModuleID', [
 ]);
 export type ModuleID = Static<typeof ModuleID>;
 
-/** 2.3.0: redefined because VersionNumber changed. */
-export const Version = OcpiClass('Version', {
-  version: VersionNumber,
-  url: Url(),
-});
+/** 2.3.0: version is the 2.3.0 VersionNumber. */
+export const Version = DerivedClass('Version', v2_2_1.Version, { version: VersionNumber });
 export type Version = Static<typeof Version>;
 
 /** `data` of GET on the versions endpoint (the spec gives it no class name; named after its heading). */
 export const VersionInformation = OneOrMore(Version);
 export type VersionInformation = Static<typeof VersionInformation>;
 
-/** 2.3.0: redefined because ModuleID changed. */
-export const Endpoint = OcpiClass('Endpoint', {
-  identifier: ModuleID,
-  role: InterfaceRole,
-  url: Url(),
-});
+/** 2.3.0: identifier is the 2.3.0 ModuleID. */
+export const Endpoint = DerivedClass('Endpoint', v2_2_1.Endpoint, { identifier: ModuleID });
 export type Endpoint = Static<typeof Endpoint>;
 
 /** `data` of GET on a version details endpoint; 2.3.0: redefined because its parts changed. */

@@ -5,64 +5,31 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TSchema } from '@sinclair/typebox';
 import {
   converters,
   DEFAULT_COMMAND_TIMEOUT_SECONDS,
   lossyMappings,
 } from '../../../src/model/convert/commands.js';
+import { ConversionError, fromCanonical, toCanonical } from '../../../src/model/convert/index.js';
+import type { OcpiVersion } from '../../../src/protocol/index.js';
 import {
-  type AppliedLossyMapping,
-  ConversionError,
-  convert,
-  fromCanonical,
-  toCanonical,
-} from '../../../src/model/convert/index.js';
-import {
-  findSchema,
-  type OcpiVersion,
-  ocpiTypeOf,
-  schemasByVersion,
-  v2_1_1,
-  v2_2_1,
-  v2_3_0,
-  validate,
-} from '../../../src/protocol/index.js';
-import { readExample } from '../../helpers/fixtures.js';
+  assertValid,
+  builtSamples,
+  converterEntryTests,
+  deepFreeze,
+  example,
+  type Json,
+  lossyRows,
+  notReported,
+  reported,
+  sampleTests,
+} from '../../helpers/convert.js';
 
-type Json = Record<string, unknown>;
-const VERSIONS: OcpiVersion[] = ['2.1.1', '2.2.1', '2.3.0'];
 /** The eMSP sending the commands (owner of the tokens in them). */
 const party = { country_code: 'NL', party_id: 'TNM' };
 
-function assertValid(version: OcpiVersion, type: string, value: unknown): void {
-  const schema = findSchema(schemasByVersion[version], type);
-  assert.ok(schema, `${version} has ${type}`);
-  assert.deepEqual(validate(schema, value).issues, [], `valid ${version} ${type}`);
-}
-
-/** Freezes a document deeply: a converter that writes into its input then throws. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function reported(lossy: AppliedLossyMapping[], id: string, pointer: string): void {
-  assert.ok(
-    lossy.some((l) => l.id === id && l.pointer === pointer),
-    `expected ${id} at ${pointer}, got ${JSON.stringify(lossy)}`,
-  );
-}
-
-function notReported(lossy: AppliedLossyMapping[], id: string): void {
-  assert.ok(!lossy.some((l) => l.id === id), `${id} should not be reported: ${JSON.stringify(lossy)}`);
-}
-
-const token211 = () => structuredClone(readExample('2.1.1/mod_tokens_01.json.txt')) as Json;
-const token230 = () => structuredClone(readExample('2.3.0/token_put_example.json')) as Json;
+const token211 = () => example('2.1.1/mod_tokens_01.json.txt');
+const token230 = () => example('2.3.0/token_put_example.json');
 const url = 'https://emsp.example.com/ocpi/emsp/commands/START_SESSION/1234';
 
 /** A realistic document of each object in each version it exists in. */
@@ -137,41 +104,22 @@ const documents: Record<string, Partial<Record<OcpiVersion, Json>>> = deepFreeze
 });
 
 describe('Commands documents', () => {
-  for (const [type, byVersion] of Object.entries(documents)) {
-    for (const [version, doc] of Object.entries(byVersion) as [OcpiVersion, Json][]) {
-      it(`${version} ${type} is valid, round-trips and converts validly`, () => {
-        // 2.1.1's asynchronous result is a CommandResponse body.
-        const schemaType = version === '2.1.1' && type === 'CommandResult' ? 'CommandResponse' : type;
-        assertValid(version, schemaType, doc);
-        const up = toCanonical(type, version, doc, { party });
-        assert.deepEqual(fromCanonical(type, version, up.value, { party }).value, doc);
-        for (const target of VERSIONS.filter((v) => v !== version && byVersion[v] !== undefined)) {
-          const out = convert(type, version, target, doc, { party }).value;
-          assertValid(target, target === '2.1.1' && type === 'CommandResult' ? 'CommandResponse' : type, out);
-        }
-      });
-    }
-  }
-
-  it('CancelReservation does not exist in 2.1.1', () => {
-    assert.throws(
-      () => convert('CancelReservation', '2.2.1', '2.1.1', documents.CancelReservation?.['2.2.1']),
-      ConversionError,
-    );
+  sampleTests(builtSamples(documents), {
+    options: { party },
+    checkSource: true,
+    // 2.1.1's asynchronous result is a CommandResponse body.
+    schemaType: (type, version) =>
+      version === '2.1.1' && type === 'CommandResult' ? 'CommandResponse' : type,
   });
 });
-
-const covered = new Set<string>();
-function lossyCase(id: string, what: string, fn: () => void): void {
-  covered.add(id);
-  it(`${id}: ${what}`, fn);
-}
 
 const reserve230 = () => structuredClone(documents.ReserveNow?.['2.3.0']) as Json;
 const start221 = () => structuredClone(documents.StartSession?.['2.2.1']) as Json;
 
 describe('Commands lossy mappings', () => {
-  lossyCase('ReserveNow.reservation_id-renumbered', 'leading zeros are lost in the int', () => {
+  const rows = lossyRows(lossyMappings);
+
+  rows.case('ReserveNow.reservation_id-renumbered', 'leading zeros are lost in the int', () => {
     const { value, lossy } = fromCanonical('ReserveNow', '2.1.1', { ...reserve230(), reservation_id: '007' });
     assert.equal(value.reservation_id, 7);
     reported(lossy, 'ReserveNow.reservation_id-renumbered', '/reservation_id');
@@ -187,7 +135,7 @@ describe('Commands lossy mappings', () => {
     }
   });
 
-  lossyCase('CommandResponse.timeout-as-rejected', 'a 2.1.1 direct TIMEOUT is REJECTED', () => {
+  rows.case('CommandResponse.timeout-as-rejected', 'a 2.1.1 direct TIMEOUT is REJECTED', () => {
     const { value, lossy } = toCanonical('CommandResponse', '2.1.1', { result: 'TIMEOUT' });
     assert.equal(value.result, 'REJECTED');
     reported(lossy, 'CommandResponse.timeout-as-rejected', '/result');
@@ -197,7 +145,7 @@ describe('Commands lossy mappings', () => {
     );
   });
 
-  lossyCase('CommandResponse.timeout-invented', 'the default timeout is given', () => {
+  rows.case('CommandResponse.timeout-invented', 'the default timeout is given', () => {
     const { value, lossy } = toCanonical('CommandResponse', '2.1.1', { result: 'ACCEPTED' });
     assert.deepEqual(value, { result: 'ACCEPTED', timeout: DEFAULT_COMMAND_TIMEOUT_SECONDS });
     assertValid('2.3.0', 'CommandResponse', value);
@@ -207,7 +155,7 @@ describe('Commands lossy mappings', () => {
     notReported(patch.lossy, 'CommandResponse.timeout-invented');
   });
 
-  lossyCase('CommandResponse.timeout-dropped', 'a real timeout does not reach 2.1.1', () => {
+  rows.case('CommandResponse.timeout-dropped', 'a real timeout does not reach 2.1.1', () => {
     const { value, lossy } = fromCanonical('CommandResponse', '2.1.1', { result: 'ACCEPTED', timeout: 30 });
     assert.deepEqual(value, { result: 'ACCEPTED' });
     reported(lossy, 'CommandResponse.timeout-dropped', '/timeout');
@@ -218,18 +166,14 @@ describe('Commands lossy mappings', () => {
     );
   });
 
-  lossyCase('CommandResponse.message-dropped-2.1.1', 'no message in 2.1.1', () => {
-    const doc = { result: 'REJECTED', timeout: 30, message: [{ language: 'en', text: 'EVSE unknown' }] };
-    const { value, lossy } = fromCanonical('CommandResponse', '2.1.1', doc);
-    assert.ok(!('message' in value));
-    reported(lossy, 'CommandResponse.message-dropped-2.1.1', '/message');
-    notReported(
-      fromCanonical('CommandResponse', '2.1.1', { ...doc, message: [] }).lossy,
-      'CommandResponse.message-dropped-2.1.1',
-    );
+  rows.droppedCase('CommandResponse.message-dropped-2.1.1', {
+    type: 'CommandResponse',
+    doc: () => ({ result: 'REJECTED', timeout: 30 }),
+    value: [{ language: 'en', text: 'EVSE unknown' }],
+    silent: [[]],
   });
 
-  lossyCase('CommandResult.unknown-session-as-rejected', 'no UNKNOWN_SESSION among results', () => {
+  rows.case('CommandResult.unknown-session-as-rejected', 'no UNKNOWN_SESSION among results', () => {
     const { value, lossy } = toCanonical('CommandResult', '2.1.1', { result: 'UNKNOWN_SESSION' });
     assert.equal(value.result, 'REJECTED');
     assertValid('2.3.0', 'CommandResult', value);
@@ -239,7 +183,7 @@ describe('Commands lossy mappings', () => {
     notReported(timeout.lossy, 'CommandResult.unknown-session-as-rejected');
   });
 
-  lossyCase('CommandResult.result-as-rejected', 'the finer 2.2 results are REJECTED in 2.1.1', () => {
+  rows.case('CommandResult.result-as-rejected', 'the finer 2.2 results are REJECTED in 2.1.1', () => {
     for (const result of [
       'CANCELED_RESERVATION',
       'EVSE_OCCUPIED',
@@ -259,54 +203,33 @@ describe('Commands lossy mappings', () => {
     }
   });
 
-  lossyCase('CommandResult.message-dropped-2.1.1', 'no message in 2.1.1', () => {
-    const doc = { result: 'FAILED', message: [{ language: 'en', text: 'Connector locked' }] };
-    const { value, lossy } = fromCanonical('CommandResult', '2.1.1', doc);
-    assert.ok(!('message' in value));
-    reported(lossy, 'CommandResult.message-dropped-2.1.1', '/message');
-    notReported(
-      fromCanonical('CommandResult', '2.1.1', { result: 'FAILED' }).lossy,
-      'CommandResult.message-dropped-2.1.1',
-    );
+  rows.droppedCase('CommandResult.message-dropped-2.1.1', {
+    type: 'CommandResult',
+    schema: 'CommandResponse', // 2.1.1's asynchronous result is a CommandResponse body
+    doc: () => ({ result: 'FAILED' }),
+    value: [{ language: 'en', text: 'Connector locked' }],
   });
 
-  lossyCase('StartSession.connector_id-dropped-2.1.1', 'the connector cannot be chosen in 2.1.1', () => {
-    const { value, lossy } = fromCanonical('StartSession', '2.1.1', start221(), { party });
-    assert.ok(!('connector_id' in value));
-    assertValid('2.1.1', 'StartSession', value);
-    reported(lossy, 'StartSession.connector_id-dropped-2.1.1', '/connector_id');
-    const { connector_id: _, ...doc } = start221();
-    notReported(
-      fromCanonical('StartSession', '2.1.1', doc, { party }).lossy,
-      'StartSession.connector_id-dropped-2.1.1',
-    );
+  rows.droppedCase('StartSession.connector_id-dropped-2.1.1', {
+    type: 'StartSession',
+    doc: start221,
+    options: { party },
   });
 
-  lossyCase('StartSession.authorization_reference-dropped-2.1.1', 'no reference in 2.1.1', () => {
-    const { value, lossy } = fromCanonical('StartSession', '2.1.1', start221(), { party });
-    assert.ok(!('authorization_reference' in value));
-    reported(lossy, 'StartSession.authorization_reference-dropped-2.1.1', '/authorization_reference');
-    const { authorization_reference: _, ...doc } = start221();
-    notReported(
-      fromCanonical('StartSession', '2.1.1', doc, { party }).lossy,
-      'StartSession.authorization_reference-dropped-2.1.1',
-    );
+  rows.droppedCase('StartSession.authorization_reference-dropped-2.1.1', {
+    type: 'StartSession',
+    doc: start221,
+    options: { party },
   });
 
-  lossyCase('ReserveNow.authorization_reference-dropped-2.1.1', 'no reference in 2.1.1', () => {
-    const doc = { ...reserve230(), authorization_reference: 'AUTH-9' };
-    const { value, lossy } = fromCanonical('ReserveNow', '2.1.1', doc, { party });
-    assert.ok(!('authorization_reference' in value));
-    reported(lossy, 'ReserveNow.authorization_reference-dropped-2.1.1', '/authorization_reference');
-    notReported(
-      fromCanonical('ReserveNow', '2.1.1', reserve230(), { party }).lossy,
-      'ReserveNow.authorization_reference-dropped-2.1.1',
-    );
+  rows.droppedCase('ReserveNow.authorization_reference-dropped-2.1.1', {
+    type: 'ReserveNow',
+    doc: reserve230,
+    value: 'AUTH-9',
+    options: { party },
   });
 
-  it('every lossy row of commands.ts has a test here', () => {
-    assert.deepEqual([...covered].sort(), lossyMappings.map((r) => r.id).sort());
-  });
+  rows.everyRowTested('commands.ts');
 });
 
 describe('the Token inside commands', () => {
@@ -332,30 +255,5 @@ describe('the Token inside commands', () => {
 });
 
 describe('commands converter entries', () => {
-  /** The classes (not enums) a chapter file exports, by spec name. */
-  const classesOf = (chapter: Record<string, unknown>) =>
-    Object.values(chapter).flatMap((schema) => {
-      const name = ocpiTypeOf(schema as TSchema);
-      return name !== undefined && (schema as { type?: unknown }).type === 'object' ? [name] : [];
-    });
-  const chapters = { '2.1.1': v2_1_1.commands, '2.2.1': v2_2_1.commands } as const;
-  /** Entries kept on purpose for a class the version does not define under that name. */
-  const bridged: Record<string, string[]> = { CommandResult: ['2.1.1'] };
-
-  it('every class of the chapter has a converter for each older version defining it', () => {
-    for (const name of classesOf(v2_3_0.commands)) assert.ok(name in converters, name);
-    for (const [version, chapter] of Object.entries(chapters)) {
-      for (const name of classesOf(chapter))
-        assert.ok(converters[name]?.[version as '2.1.1'], `${version} ${name}`);
-    }
-  });
-
-  it('no converter for a version that lacks the class', () => {
-    for (const [name, byVersion] of Object.entries(converters)) {
-      for (const version of Object.keys(byVersion) as ('2.1.1' | '2.2.1')[]) {
-        if (bridged[name]?.includes(version)) continue;
-        assert.ok(classesOf(chapters[version]).includes(name), `${version} has no ${name}`);
-      }
-    }
-  });
+  converterEntryTests('commands', converters, { CommandResult: ['2.1.1'] });
 });

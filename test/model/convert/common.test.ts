@@ -9,9 +9,12 @@ import { describe, it } from 'node:test';
 import {
   child,
   commonLossyMappings,
+  type DroppedField,
   displayTextConverters,
   drop,
+  dropFields,
   dropOwner,
+  droppedFieldRows,
   energyMixConverters,
   filterEnumList,
   inventOwner,
@@ -19,37 +22,14 @@ import {
   priceFromCanonical221,
   priceToCanonical211,
   priceToCanonical221,
+  withEnum,
 } from '../../../src/model/convert/common.js';
-import {
-  type AppliedLossyMapping,
-  type ConversionContext,
-  ConversionError,
-  convert,
-  LOSSY_MAPPINGS,
-} from '../../../src/model/index.js';
+import { ConversionError, convert } from '../../../src/model/index.js';
 import { schemasByVersion, validate } from '../../../src/protocol/index.js';
+import { testContext as context, type Json, lossyIs, lossyRows } from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
 
-type Json = Record<string, unknown>;
-const seen = new Set<string>();
-const known = new Set(LOSSY_MAPPINGS.map((m) => m.id));
-
-/** A context like convert()'s: it refuses ids that are not rows of THE table. */
-function context(options: Partial<ConversionContext> = {}): {
-  ctx: ConversionContext;
-  lossy: AppliedLossyMapping[];
-} {
-  const lossy: AppliedLossyMapping[] = [];
-  const ctx: ConversionContext = {
-    ...options,
-    report(id, pointer) {
-      assert.ok(known.has(id), `${id} is a row of LOSSY_MAPPINGS`);
-      seen.add(id);
-      lossy.push({ id, pointer });
-    },
-  };
-  return { ctx, lossy };
-}
+const rows = lossyRows(commonLossyMappings);
 
 describe('common: Price, 2.1.1 (a bare number excluding VAT)', () => {
   it('number -> { before_taxes }: exact, no taxes field', () => {
@@ -60,11 +40,11 @@ describe('common: Price, 2.1.1 (a bare number excluding VAT)', () => {
     assert.equal(priceToCanonical211('2.00', ctx, '/x'), '2.00');
   });
 
-  it('Price.taxes-dropped: before_taxes is the 2.1.1 amount; any taxes list is reported', () => {
+  rows.case('Price.taxes-dropped', 'before_taxes is the 2.1.1 amount; any taxes list is reported', () => {
     const { ctx, lossy } = context();
     const price = { before_taxes: 10, taxes: [{ name: 'VAT', percentage: 21, amount: 2.1 }] };
     assert.equal(priceFromCanonical211(price, ctx, '/total_cost'), 10);
-    assert.deepEqual(lossy, [{ id: 'Price.taxes-dropped', pointer: '/total_cost' }]);
+    lossyIs(lossy, [{ id: 'Price.taxes-dropped', pointer: '/total_cost' }]);
     const empty = context();
     assert.equal(priceFromCanonical211({ before_taxes: 10, taxes: [] }, empty.ctx, '/total_cost'), 10);
     assert.deepEqual(
@@ -73,37 +53,41 @@ describe('common: Price, 2.1.1 (a bare number excluding VAT)', () => {
     );
     const none = context();
     assert.equal(priceFromCanonical211({ before_taxes: 10 }, none.ctx, '/total_cost'), 10);
-    assert.deepEqual(none.lossy, []);
+    lossyIs(none.lossy, []);
   });
 });
 
 describe('common: Price, 2.2.1 { excl_vat, incl_vat? } <-> 2.3.0 { before_taxes, taxes? }', () => {
-  it('Price.vat-as-tax-line: incl - excl becomes one VAT line, in decimal arithmetic', () => {
+  rows.case('Price.vat-as-tax-line', 'incl - excl becomes one VAT line, in decimal arithmetic', () => {
     const { ctx, lossy } = context();
     // 0.3 - 0.1 is 0.19999999999999998 in binary floating point.
     assert.deepEqual(priceToCanonical221({ excl_vat: 0.1, incl_vat: 0.3 }, ctx, '/total_cost'), {
       before_taxes: 0.1,
       taxes: [{ name: 'VAT', amount: 0.2 }],
     });
-    assert.deepEqual(lossy, [{ id: 'Price.vat-as-tax-line', pointer: '/total_cost/taxes' }]);
+    lossyIs(lossy, [{ id: 'Price.vat-as-tax-line', pointer: '/total_cost/taxes' }]);
     assert.ok(validate(schemasByVersion['2.3.0'].get('Price')!, { before_taxes: 0.1, taxes: [] }).valid);
   });
 
-  it('no incl_vat: no taxes; incl_vat = excl_vat: an empty list; neither is reported', () => {
-    const { ctx, lossy } = context();
-    assert.deepEqual(priceToCanonical221({ excl_vat: 4 }, ctx, ''), { before_taxes: 4 });
-    assert.deepEqual(priceToCanonical221({ excl_vat: 4, incl_vat: 4 }, ctx, ''), {
-      before_taxes: 4,
-      taxes: [],
-    });
-    assert.deepEqual(priceToCanonical221({ excl_vat: 4, x_note: 'kept' }, ctx, ''), {
-      before_taxes: 4,
-      x_note: 'kept',
-    });
-    assert.deepEqual(lossy, []);
-  });
+  rows.case(
+    'Price.vat-as-tax-line',
+    'no incl_vat: no taxes; incl_vat = excl_vat: an empty list; neither is reported',
+    () => {
+      const { ctx, lossy } = context();
+      assert.deepEqual(priceToCanonical221({ excl_vat: 4 }, ctx, ''), { before_taxes: 4 });
+      assert.deepEqual(priceToCanonical221({ excl_vat: 4, incl_vat: 4 }, ctx, ''), {
+        before_taxes: 4,
+        taxes: [],
+      });
+      assert.deepEqual(priceToCanonical221({ excl_vat: 4, x_note: 'kept' }, ctx, ''), {
+        before_taxes: 4,
+        x_note: 'kept',
+      });
+      lossyIs(lossy, []);
+    },
+  );
 
-  it('Price.taxes-summed: incl_vat = before_taxes + every line (decimal), lines lost', () => {
+  rows.case('Price.taxes-summed', 'incl_vat = before_taxes + every line (decimal), lines lost', () => {
     const { ctx, lossy } = context();
     const canadian = {
       before_taxes: 10.1,
@@ -117,38 +101,42 @@ describe('common: Price, 2.2.1 { excl_vat, incl_vat? } <-> 2.3.0 { before_taxes,
       excl_vat: 10.1,
       incl_vat: 11.6125,
     });
-    assert.deepEqual(lossy, [{ id: 'Price.taxes-summed', pointer: '/total_cost/incl_vat' }]);
+    lossyIs(lossy, [{ id: 'Price.taxes-summed', pointer: '/total_cost/incl_vat' }]);
   });
 
-  it('Price.taxes-summed is not reported for what the way up makes (none, [], one non-zero VAT line)', () => {
-    const { ctx, lossy } = context();
-    assert.deepEqual(
-      priceFromCanonical221({ before_taxes: 0.1, taxes: [{ name: 'VAT', amount: 0.2 }] }, ctx, ''),
-      {
-        excl_vat: 0.1,
-        incl_vat: 0.3,
-      },
-    );
-    assert.deepEqual(priceFromCanonical221({ before_taxes: 3, taxes: [] }, ctx, ''), {
-      excl_vat: 3,
-      incl_vat: 3,
-    });
-    assert.deepEqual(priceFromCanonical221({ before_taxes: 3 }, ctx, ''), { excl_vat: 3 });
-    assert.deepEqual(lossy, []);
-    for (const line of [
-      { name: 'VAT', amount: 0 },
-      { name: 'VAT', percentage: 21, amount: 0.63 },
-      { name: 'Sales tax', amount: 0.63 },
-    ]) {
-      const r = context();
-      priceFromCanonical221({ before_taxes: 3, taxes: [line] }, r.ctx, '');
+  rows.case(
+    'Price.taxes-summed',
+    'not reported for what the way up makes (none, [], one non-zero VAT line)',
+    () => {
+      const { ctx, lossy } = context();
       assert.deepEqual(
-        r.lossy.map((l) => l.id),
-        ['Price.taxes-summed'],
-        JSON.stringify(line),
+        priceFromCanonical221({ before_taxes: 0.1, taxes: [{ name: 'VAT', amount: 0.2 }] }, ctx, ''),
+        {
+          excl_vat: 0.1,
+          incl_vat: 0.3,
+        },
       );
-    }
-  });
+      assert.deepEqual(priceFromCanonical221({ before_taxes: 3, taxes: [] }, ctx, ''), {
+        excl_vat: 3,
+        incl_vat: 3,
+      });
+      assert.deepEqual(priceFromCanonical221({ before_taxes: 3 }, ctx, ''), { excl_vat: 3 });
+      lossyIs(lossy, []);
+      for (const line of [
+        { name: 'VAT', amount: 0 },
+        { name: 'VAT', percentage: 21, amount: 0.63 },
+        { name: 'Sales tax', amount: 0.63 },
+      ]) {
+        const r = context();
+        priceFromCanonical221({ before_taxes: 3, taxes: [line] }, r.ctx, '');
+        assert.deepEqual(
+          r.lossy.map((l) => l.id),
+          ['Price.taxes-summed'],
+          JSON.stringify(line),
+        );
+      }
+    },
+  );
 
   it('2.2.1 -> canonical -> 2.2.1 is exact for every shape of Price', () => {
     for (const price of [
@@ -211,29 +199,34 @@ describe('common: EnergyMix and EnvironmentalImpact', () => {
   });
 
   for (const version of ['2.1.1', '2.2.1'] as const) {
-    it(`EnvironmentalImpact.unknown-category-${version}: an open-enum category leaves the list`, () => {
-      const mix = {
-        is_green_energy: true,
-        environ_impact: [
-          { category: 'CARBON_DIOXIDE', amount: 12 },
-          { category: 'NITROGEN_OXIDES', amount: 0.1 },
-        ],
-      };
-      const { ctx, lossy } = context();
-      const out = energyMixConverters[version]!.fromCanonical(mix, ctx, '/energy_mix');
-      const expected = version === '2.1.1' ? { source: 'CARBON_DIOXIDE', amount: 12 } : mix.environ_impact[0];
-      assert.deepEqual(out.environ_impact, [expected]);
-      assert.deepEqual(lossy, [
-        { id: `EnvironmentalImpact.unknown-category-${version}`, pointer: '/energy_mix/environ_impact' },
-      ]);
-      const fine = context();
-      energyMixConverters[version]!.fromCanonical(
-        { ...mix, environ_impact: [mix.environ_impact[0]] },
-        fine.ctx,
-        '',
-      );
-      assert.deepEqual(fine.lossy, []);
-    });
+    rows.case(
+      `EnvironmentalImpact.unknown-category-${version}`,
+      'an open-enum category leaves the list',
+      () => {
+        const mix = {
+          is_green_energy: true,
+          environ_impact: [
+            { category: 'CARBON_DIOXIDE', amount: 12 },
+            { category: 'NITROGEN_OXIDES', amount: 0.1 },
+          ],
+        };
+        const { ctx, lossy } = context();
+        const out = energyMixConverters[version]!.fromCanonical(mix, ctx, '/energy_mix');
+        const expected =
+          version === '2.1.1' ? { source: 'CARBON_DIOXIDE', amount: 12 } : mix.environ_impact[0];
+        assert.deepEqual(out.environ_impact, [expected]);
+        lossyIs(lossy, [
+          { id: `EnvironmentalImpact.unknown-category-${version}`, pointer: '/energy_mix/environ_impact' },
+        ]);
+        const fine = context();
+        energyMixConverters[version]!.fromCanonical(
+          { ...mix, environ_impact: [mix.environ_impact[0]] },
+          fine.ctx,
+          '',
+        );
+        lossyIs(fine.lossy, []);
+      },
+    );
   }
 });
 
@@ -292,11 +285,37 @@ describe('common: DisplayText and helpers', () => {
     assert.deepEqual(same.lossy, []);
   });
 
-  it('every row of common.ts is in THE table and was exercised above', () => {
-    for (const row of commonLossyMappings) assert.ok(known.has(row.id), row.id);
+  it('dropFields: the fields of the table for (object, version), several per row, with its ids; nothing-values silent', () => {
+    const table: DroppedField[] = [
+      { object: 'X', field: 'a, b', to: '2.1.1', id: 'Price.taxes-dropped', description: 'x'.repeat(30) },
+      { object: 'X', field: 'flag', to: '2.1.1', why: 'y', carriesNothing: (v) => v === false },
+      { object: 'Y', field: 'c', to: '2.1.1', why: 'z' },
+    ];
+    const { ctx, lossy } = context();
+    const out = dropFields({ a: 1, b: [], c: 3, flag: false, d: 4 }, table, 'X', '2.1.1', ctx, '/p');
+    assert.deepEqual(out, { c: 3, d: 4 });
+    assert.deepEqual(lossy, [{ id: 'Price.taxes-dropped', pointer: '/p/a' }]);
+    assert.deepEqual(dropFields({ a: 1 }, table, 'X', '2.2.1', ctx, ''), { a: 1 });
     assert.deepEqual(
-      commonLossyMappings.map((m) => m.id).filter((id) => !seen.has(id)),
-      [],
+      droppedFieldRows(table).map((r) => [r.id, r.description]),
+      [
+        ['Price.taxes-dropped', 'x'.repeat(30)],
+        ['X.flag-dropped-2.1.1', '2.1.1 has no flag: y'],
+        ['Y.c-dropped-2.1.1', '2.1.1 has no c: z'],
+      ],
     );
   });
+
+  it('withEnum narrows a present field only, reporting at the field', () => {
+    const { ctx, lossy } = context();
+    assert.deepEqual(withEnum({ t: 'X', u: 1 }, 't', ['A'], 'A', ctx, 'Price.taxes-dropped', '/p'), {
+      t: 'A',
+      u: 1,
+    });
+    assert.deepEqual(withEnum({ t: 'A' }, 't', ['A'], 'A', ctx, 'Price.taxes-dropped', '/p'), { t: 'A' });
+    assert.deepEqual(withEnum({ u: 1 }, 't', ['A'], 'A', ctx, 'Price.taxes-dropped', '/p'), { u: 1 });
+    assert.deepEqual(lossy, [{ id: 'Price.taxes-dropped', pointer: '/p/t' }]);
+  });
+
+  rows.everyRowTested('common.ts');
 });

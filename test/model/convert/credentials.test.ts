@@ -4,82 +4,31 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TSchema } from '@sinclair/typebox';
 import { converters, lossyMappings } from '../../../src/model/convert/credentials.js';
+import { ConversionError, fromCanonical, toCanonical } from '../../../src/model/convert/index.js';
 import {
-  type AppliedLossyMapping,
-  ConversionError,
-  convert,
-  fromCanonical,
-  toCanonical,
-} from '../../../src/model/convert/index.js';
-import {
-  findSchema,
-  type OcpiVersion,
-  ocpiTypeOf,
-  schemasByVersion,
-  v2_1_1,
-  v2_2_1,
-  v2_3_0,
-  validate,
-} from '../../../src/protocol/index.js';
-import { exampleExpectations } from '../../fixtures/expectations.js';
+  assertValid,
+  converterEntryTests,
+  example,
+  exampleSamples,
+  type Json,
+  lossyRows,
+  notReported,
+  reported,
+  sampleTests,
+} from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
 
-type Json = Record<string, unknown>;
-const VERSIONS: OcpiVersion[] = ['2.1.1', '2.2.1', '2.3.0'];
-
-function assertValid(version: OcpiVersion, type: string, value: unknown): void {
-  const schema = findSchema(schemasByVersion[version], type);
-  assert.ok(schema, `${version} has ${type}`);
-  assert.deepEqual(validate(schema, value).issues, [], `valid ${version} ${type}`);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function reported(lossy: AppliedLossyMapping[], id: string, pointer: string): void {
-  assert.ok(
-    lossy.some((l) => l.id === id && l.pointer === pointer),
-    `expected ${id} at ${pointer}, got ${JSON.stringify(lossy)}`,
-  );
-}
-
-function notReported(lossy: AppliedLossyMapping[], id: string): void {
-  assert.ok(!lossy.some((l) => l.id === id), `${id} should not be reported: ${JSON.stringify(lossy)}`);
-}
-
 describe('Credentials examples', () => {
-  const examples = exampleExpectations.filter((e) => e.type === 'Credentials');
-
-  it('there are examples in every version', () => {
-    assert.deepEqual([...new Set(examples.map((e) => e.version))].sort(), VERSIONS);
+  sampleTests(exampleSamples(['Credentials']), {
+    inEveryVersion: true,
   });
-
-  for (const e of examples) {
-    const doc = deepFreeze(readExample(e.file) as Json);
-    it(`${e.file} round-trips through canonical`, () => {
-      const up = toCanonical('Credentials', e.version, doc);
-      assertValid('2.3.0', 'Credentials', up.value);
-      assert.deepEqual(fromCanonical('Credentials', e.version, up.value).value, doc);
-    });
-    for (const target of VERSIONS.filter((v) => v !== e.version)) {
-      it(`${e.file} converts to valid ${target} Credentials`, () => {
-        assertValid(target, 'Credentials', convert('Credentials', e.version, target, doc).value);
-      });
-    }
-  }
 });
 
 // ---- small realistic documents ----
 
-const credentials211 = () => structuredClone(readExample('2.1.1/credentials_01.json.txt')) as Json;
-const credentials230 = () => structuredClone(readExample('2.3.0/credentials_example2.json')) as Json;
+const credentials211 = () => example('2.1.1/credentials_01.json.txt');
+const credentials230 = () => example('2.3.0/credentials_example2.json');
 
 function hub221(): Json {
   return {
@@ -92,14 +41,10 @@ function hub221(): Json {
   };
 }
 
-const covered = new Set<string>();
-function lossyCase(id: string, what: string, fn: () => void): void {
-  covered.add(id);
-  it(`${id}: ${what}`, fn);
-}
-
 describe('Credentials lossy mappings', () => {
-  lossyCase('CredentialsRole.role-from-url', 'a /cpo/ versions URL says CPO', () => {
+  const rows = lossyRows(lossyMappings);
+
+  rows.case('CredentialsRole.role-from-url', 'a /cpo/ versions URL says CPO', () => {
     const { value, lossy } = toCanonical('Credentials', '2.1.1', credentials211());
     assert.deepEqual(value.roles, [
       {
@@ -122,7 +67,7 @@ describe('Credentials lossy mappings', () => {
     notReported(neutral.lossy, 'CredentialsRole.role-from-url');
   });
 
-  lossyCase('CredentialsRole.role-unknown', 'no side in the URL: OTHER', () => {
+  rows.case('CredentialsRole.role-unknown', 'no side in the URL: OTHER', () => {
     const doc = { ...credentials211(), url: 'https://ocpi.example.com/versions' };
     const { value, lossy } = toCanonical('Credentials', '2.1.1', doc);
     assert.equal((value.roles as Json[])[0]?.role, 'OTHER');
@@ -131,7 +76,7 @@ describe('Credentials lossy mappings', () => {
     notReported(toCanonical('Credentials', '2.1.1', credentials211()).lossy, 'CredentialsRole.role-unknown');
   });
 
-  lossyCase('CredentialsRole.role-dropped', 'a role the URL does not tell is lost', () => {
+  rows.case('CredentialsRole.role-dropped', 'a role the URL does not tell is lost', () => {
     const doc = readExample('2.3.0/credentials_example.json') as Json; // CPO at /ocpi/versions
     const { value, lossy } = fromCanonical('Credentials', '2.1.1', doc);
     assert.deepEqual(Object.keys(value).sort(), [
@@ -146,7 +91,7 @@ describe('Credentials lossy mappings', () => {
     notReported(fromCanonical('Credentials', '2.1.1', told).lossy, 'CredentialsRole.role-dropped');
   });
 
-  lossyCase('Credentials.roles-dropped', 'only the first role becomes the 2.1.1 party', () => {
+  rows.case('Credentials.roles-dropped', 'only the first role becomes the 2.1.1 party', () => {
     const { value, lossy } = fromCanonical('Credentials', '2.1.1', credentials230());
     assert.equal(value.party_id, 'EXA');
     assert.deepEqual(value.business_details, { name: 'Example Operator' });
@@ -156,7 +101,7 @@ describe('Credentials lossy mappings', () => {
     notReported(fromCanonical('Credentials', '2.1.1', single).lossy, 'Credentials.roles-dropped');
   });
 
-  lossyCase('Credentials.hub-role', 'HUB becomes OTHER + hub_party_id, and back', () => {
+  rows.case('Credentials.hub-role', 'HUB becomes OTHER + hub_party_id, and back', () => {
     const { value, lossy } = toCanonical('Credentials', '2.2.1', hub221());
     assert.equal(value.hub_party_id, 'NLHUB');
     assert.deepEqual(
@@ -172,7 +117,7 @@ describe('Credentials lossy mappings', () => {
     );
   });
 
-  lossyCase('CredentialsRole.hub-to-other', 'a HUB role nothing can restore', () => {
+  rows.case('CredentialsRole.hub-to-other', 'a HUB role nothing can restore', () => {
     const role = {
       role: 'HUB',
       party_id: 'HUB',
@@ -191,7 +136,7 @@ describe('Credentials lossy mappings', () => {
     notReported(toCanonical('Credentials', '2.2.1', hub221()).lossy, 'CredentialsRole.hub-to-other');
   });
 
-  lossyCase('Credentials.hub_party_id-dropped-2.2.1', 'a Hub no role stands for', () => {
+  rows.case('Credentials.hub_party_id-dropped-2.2.1', 'a Hub no role stands for', () => {
     const doc = { ...credentials230(), hub_party_id: 'DEHUB' };
     const { value, lossy } = fromCanonical('Credentials', '2.2.1', doc);
     assert.ok(!('hub_party_id' in value));
@@ -208,20 +153,13 @@ describe('Credentials lossy mappings', () => {
     );
   });
 
-  lossyCase('Credentials.hub_party_id-dropped-2.1.1', '2.1.1 knows no Hub', () => {
-    const doc = { ...credentials230(), hub_party_id: 'DEHUB' };
-    const { value, lossy } = fromCanonical('Credentials', '2.1.1', doc);
-    assert.ok(!('hub_party_id' in value));
-    reported(lossy, 'Credentials.hub_party_id-dropped-2.1.1', '/hub_party_id');
-    notReported(
-      fromCanonical('Credentials', '2.1.1', credentials230()).lossy,
-      'Credentials.hub_party_id-dropped-2.1.1',
-    );
+  rows.droppedCase('Credentials.hub_party_id-dropped-2.1.1', {
+    type: 'Credentials',
+    doc: credentials230,
+    value: 'DEHUB',
   });
 
-  it('every lossy row of credentials.ts has a test here', () => {
-    assert.deepEqual([...covered].sort(), lossyMappings.map((r) => r.id).sort());
-  });
+  rows.everyRowTested('credentials.ts');
 });
 
 describe('Credentials details', () => {
@@ -249,30 +187,5 @@ describe('Credentials details', () => {
 });
 
 describe('credentials converter entries', () => {
-  /** The classes (not enums) a chapter file exports, by spec name. */
-  const classesOf = (chapter: Record<string, unknown>) =>
-    Object.values(chapter).flatMap((schema) => {
-      const name = ocpiTypeOf(schema as TSchema);
-      return name !== undefined && (schema as { type?: unknown }).type === 'object' ? [name] : [];
-    });
-  const chapters = { '2.1.1': v2_1_1.credentials, '2.2.1': v2_2_1.credentials } as const;
-  /** Entries kept on purpose for a class the version does not define under that name. */
-  const bridged: Record<string, string[]> = {};
-
-  it('every class of the chapter has a converter for each older version defining it', () => {
-    for (const name of classesOf(v2_3_0.credentials)) assert.ok(name in converters, name);
-    for (const [version, chapter] of Object.entries(chapters)) {
-      for (const name of classesOf(chapter))
-        assert.ok(converters[name]?.[version as '2.1.1'], `${version} ${name}`);
-    }
-  });
-
-  it('no converter for a version that lacks the class', () => {
-    for (const [name, byVersion] of Object.entries(converters)) {
-      for (const version of Object.keys(byVersion) as ('2.1.1' | '2.2.1')[]) {
-        if (bridged[name]?.includes(version)) continue;
-        assert.ok(classesOf(chapters[version]).includes(name), `${version} has no ${name}`);
-      }
-    }
-  });
+  converterEntryTests('credentials', converters);
 });

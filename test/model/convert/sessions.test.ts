@@ -4,129 +4,53 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TSchema } from '@sinclair/typebox';
-import {
-  type AppliedLossyMapping,
-  ConversionError,
-  convert,
-  fromCanonical,
-  toCanonical,
-} from '../../../src/model/convert/index.js';
+import { ConversionError, convert, fromCanonical, toCanonical } from '../../../src/model/convert/index.js';
 import { converters, lossyMappings } from '../../../src/model/convert/sessions.js';
 import {
-  findSchema,
-  type OcpiVersion,
-  ocpiTypeOf,
-  schemasByVersion,
-  v2_1_1,
-  v2_2_1,
-  v2_3_0,
-  validate,
-} from '../../../src/protocol/index.js';
-import { exampleExpectations } from '../../fixtures/expectations.js';
+  assertValid,
+  at,
+  converterEntryTests,
+  exactButRebuilt,
+  example,
+  exampleSamples,
+  type Json,
+  lossyRows,
+  notReported,
+  reported,
+  sampleTests,
+} from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
 
-type Json = Record<string, unknown>;
-const VERSIONS: OcpiVersion[] = ['2.1.1', '2.2.1', '2.3.0'];
 /** The CPO of the 2.1.1 examples (the Location is in Gent, the EVSE id says BE-BEC). */
 const party = { country_code: 'BE', party_id: 'BEC' };
 
-function assertValid(version: OcpiVersion, type: string, value: unknown, partial = false): void {
-  const schema = findSchema(schemasByVersion[version], type);
-  assert.ok(schema, `${version} has ${type}`);
-  assert.deepEqual(validate(schema, value, { partial }).issues, [], `valid ${version} ${type}`);
-}
-
-/** Freezes a document deeply: a converter that writes into its input then throws. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function reported(lossy: AppliedLossyMapping[], id: string, pointer: string): void {
-  assert.ok(
-    lossy.some((l) => l.id === id && l.pointer === pointer),
-    `expected ${id} at ${pointer}, got ${JSON.stringify(lossy)}`,
-  );
-}
-
-function notReported(lossy: AppliedLossyMapping[], id: string): void {
-  assert.ok(!lossy.some((l) => l.id === id), `${id} should not be reported: ${JSON.stringify(lossy)}`);
-}
-
-/** The value at a JSON pointer (no escapes needed in these tests). */
-function at(value: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .reduce<unknown>((v, key) => (v === null || typeof v !== 'object' ? undefined : (v as Json)[key]), value);
-}
-
-function without(value: Json, ...keys: string[]): Json {
-  const out = { ...value };
-  for (const key of keys) delete out[key];
-  return out;
-}
-
-const TYPES = new Set(['Session']);
-const examples = exampleExpectations.filter((e) => TYPES.has(e.type));
-
 describe('Session examples', () => {
-  it('there are examples in every version', () => {
-    assert.deepEqual([...new Set(examples.map((e) => e.version))].sort(), VERSIONS);
+  sampleTests(exampleSamples(['Session']), {
+    inEveryVersion: true,
+    options: { party },
+    // The one documented exception: 2.1.1's embedded Location comes back as a stand-in holding the
+    // same ids (Session.location-reduced / Session.location-stand-in).
+    roundTrip: (s) =>
+      s.version === '2.1.1' && !s.partial
+        ? exactButRebuilt(
+            'location',
+            ['/location/id', '/location/evses/0/uid', '/location/evses/0/connectors/0/id'],
+            ['Session.location-reduced', '/location_id'],
+            ['Session.location-stand-in', '/location'],
+          )
+        : undefined,
   });
-
-  for (const e of examples) {
-    const doc = deepFreeze(readExample(e.file) as Json);
-    const partial = e.form === 'partial';
-    it(`${e.file} round-trips through canonical`, () => {
-      const up = toCanonical(e.type, e.version, doc, { party, partial });
-      assertValid('2.3.0', e.type, up.value, partial);
-      const down = fromCanonical(e.type, e.version, up.value, { party, partial });
-      if (e.version === '2.1.1' && !partial) {
-        // The one documented exception: 2.1.1's embedded Location comes back as a stand-in
-        // holding the same ids (Session.location-reduced / Session.location-stand-in).
-        assert.deepEqual(without(down.value, 'location'), without(doc, 'location'));
-        for (const path of ['/location/id', '/location/evses/0/uid', '/location/evses/0/connectors/0/id']) {
-          assert.equal(at(down.value, path), at(doc, path), path);
-        }
-        reported(up.lossy, 'Session.location-reduced', '/location_id');
-        reported(down.lossy, 'Session.location-stand-in', '/location');
-      } else {
-        assert.deepEqual(down.value, doc);
-      }
-    });
-    if (partial) continue;
-    for (const target of VERSIONS.filter((v) => v !== e.version)) {
-      it(`${e.file} converts to a valid ${target} Session`, () => {
-        const { value } = convert(e.type, e.version, target, doc, { party });
-        assertValid(target, e.type, value);
-      });
-    }
-  }
 });
 
 // ---- small realistic documents ----
 
-function session211(): Json {
-  return structuredClone(readExample('2.1.1/mod_sessions_03.json.txt')) as Json;
-}
-
-function session230(): Json {
-  return structuredClone(readExample('2.3.0/session_example_2_short_finished.json')) as Json;
-}
-
-const covered = new Set<string>();
-function lossyCase(id: string, what: string, fn: () => void): void {
-  covered.add(id);
-  it(`${id}: ${what}`, fn);
-}
+const session211 = () => example('2.1.1/mod_sessions_03.json.txt');
+const session230 = () => example('2.3.0/session_example_2_short_finished.json');
 
 describe('Session lossy mappings', () => {
-  lossyCase('Session.party-from-context', 'the CPO comes from options.party', () => {
+  const rows = lossyRows(lossyMappings);
+
+  rows.case('Session.party-from-context', 'the CPO comes from options.party', () => {
     const { value, lossy } = toCanonical('Session', '2.1.1', session211(), { party });
     assert.equal(value.country_code, 'BE');
     assert.equal(value.party_id, 'BEC');
@@ -137,7 +61,7 @@ describe('Session lossy mappings', () => {
     notReported(patch.lossy, 'Session.party-from-context');
   });
 
-  lossyCase('Session.party-dropped', 'reported only for another owner than the connection', () => {
+  rows.case('Session.party-dropped', 'reported only for another owner than the connection', () => {
     const other = fromCanonical('Session', '2.1.1', session230(), {
       party: { country_code: 'NL', party_id: 'ABC' },
     });
@@ -147,7 +71,7 @@ describe('Session lossy mappings', () => {
     notReported(same.lossy, 'Session.party-dropped');
   });
 
-  lossyCase('Session.location-reduced', 'the embedded Location becomes its ids', () => {
+  rows.case('Session.location-reduced', 'the embedded Location becomes its ids', () => {
     const { value, lossy } = toCanonical('Session', '2.1.1', session211(), { party });
     assert.equal(value.location_id, 'LOC1');
     assert.equal(value.evse_uid, '3256');
@@ -158,7 +82,7 @@ describe('Session lossy mappings', () => {
     notReported(patch.lossy, 'Session.location-reduced');
   });
 
-  lossyCase('Session.first-evse-taken', 'several EVSEs: the first is taken', () => {
+  rows.case('Session.first-evse-taken', 'several EVSEs: the first is taken', () => {
     const doc = session211();
     const location = doc.location as Json;
     const [evse] = location.evses as Json[];
@@ -169,7 +93,7 @@ describe('Session lossy mappings', () => {
     notReported(toCanonical('Session', '2.1.1', session211(), { party }).lossy, 'Session.first-evse-taken');
   });
 
-  lossyCase('Session.evse-not-available', 'a Location without EVSE gives #NA ids', () => {
+  rows.case('Session.evse-not-available', 'a Location without EVSE gives #NA ids', () => {
     const doc = session211();
     (doc.location as Json).evses = [];
     const { value, lossy } = toCanonical('Session', '2.1.1', doc, { party });
@@ -180,7 +104,7 @@ describe('Session lossy mappings', () => {
     notReported(toCanonical('Session', '2.1.1', session211(), { party }).lossy, 'Session.evse-not-available');
   });
 
-  lossyCase('Session.location-stand-in', 'a 2.1.1 Location is made from the ids', () => {
+  rows.case('Session.location-stand-in', 'a 2.1.1 Location is made from the ids', () => {
     const { value, lossy } = fromCanonical('Session', '2.1.1', session230(), { party });
     const expected: Record<string, unknown> = {
       '/location/id': 'LOC1',
@@ -204,7 +128,7 @@ describe('Session lossy mappings', () => {
     notReported(patch.lossy, 'Session.location-stand-in');
   });
 
-  lossyCase('Session.location-ids-dropped', 'a PATCH of the ids cannot become a Location', () => {
+  rows.case('Session.location-ids-dropped', 'a PATCH of the ids cannot become a Location', () => {
     const { value, lossy } = fromCanonical(
       'Session',
       '2.1.1',
@@ -219,7 +143,7 @@ describe('Session lossy mappings', () => {
     );
   });
 
-  lossyCase('Session.auth-method-command', 'COMMAND is AUTH_REQUEST in 2.1.1', () => {
+  rows.case('Session.auth-method-command', 'COMMAND is AUTH_REQUEST in 2.1.1', () => {
     const { value, lossy } = fromCanonical(
       'Session',
       '2.1.1',
@@ -234,7 +158,7 @@ describe('Session lossy mappings', () => {
     notReported(whitelist.lossy, 'Session.auth-method-command');
   });
 
-  lossyCase('Session.status-reservation', 'RESERVATION becomes PENDING', () => {
+  rows.case('Session.status-reservation', 'RESERVATION becomes PENDING', () => {
     const { value, lossy } = fromCanonical(
       'Session',
       '2.1.1',
@@ -248,20 +172,14 @@ describe('Session lossy mappings', () => {
     notReported(active.lossy, 'Session.status-reservation');
   });
 
-  lossyCase('Session.authorization_reference-dropped-2.1.1', 'no authorization_reference in 2.1.1', () => {
-    const doc = { ...session230(), authorization_reference: 'AUTH-1' };
-    const { value, lossy } = fromCanonical('Session', '2.1.1', doc, { party });
-    assert.ok(!('authorization_reference' in value));
-    reported(lossy, 'Session.authorization_reference-dropped-2.1.1', '/authorization_reference');
-    notReported(
-      fromCanonical('Session', '2.1.1', session230(), { party }).lossy,
-      'Session.authorization_reference-dropped-2.1.1',
-    );
+  rows.droppedCase('Session.authorization_reference-dropped-2.1.1', {
+    type: 'Session',
+    doc: session230,
+    value: 'AUTH-1',
+    options: { party },
   });
 
-  it('every lossy row of sessions.ts has a test here', () => {
-    assert.deepEqual([...covered].sort(), lossyMappings.map((r) => r.id).sort());
-  });
+  rows.everyRowTested('sessions.ts');
 });
 
 describe('Session conversions that lose nothing', () => {
@@ -320,30 +238,5 @@ describe('Session conversions that lose nothing', () => {
 });
 
 describe('sessions converter entries', () => {
-  /** The classes (not enums) a chapter file exports, by spec name. */
-  const classesOf = (chapter: Record<string, unknown>) =>
-    Object.values(chapter).flatMap((schema) => {
-      const name = ocpiTypeOf(schema as TSchema);
-      return name !== undefined && (schema as { type?: unknown }).type === 'object' ? [name] : [];
-    });
-  const chapters = { '2.1.1': v2_1_1.sessions, '2.2.1': v2_2_1.sessions } as const;
-  /** Entries kept on purpose for a class the version does not define under that name. */
-  const bridged: Record<string, string[]> = {};
-
-  it('every class of the chapter has a converter for each older version defining it', () => {
-    for (const name of classesOf(v2_3_0.sessions)) assert.ok(name in converters, name);
-    for (const [version, chapter] of Object.entries(chapters)) {
-      for (const name of classesOf(chapter))
-        assert.ok(converters[name]?.[version as '2.1.1'], `${version} ${name}`);
-    }
-  });
-
-  it('no converter for a version that lacks the class', () => {
-    for (const [name, byVersion] of Object.entries(converters)) {
-      for (const version of Object.keys(byVersion) as ('2.1.1' | '2.2.1')[]) {
-        if (bridged[name]?.includes(version)) continue;
-        assert.ok(classesOf(chapters[version]).includes(name), `${version} has no ${name}`);
-      }
-    }
-  });
+  converterEntryTests('sessions', converters);
 });

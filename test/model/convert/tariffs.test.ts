@@ -5,52 +5,26 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commonLossyMappings } from '../../../src/model/convert/common.js';
 import { converters, lossyMappings } from '../../../src/model/convert/tariffs.js';
+import { ConversionError, toCanonical } from '../../../src/model/index.js';
 import {
-  ConversionError,
-  type ConversionOptions,
-  type ConversionResult,
-  convert,
-  fromCanonical,
-  LOSSY_MAPPINGS,
-  toCanonical,
-} from '../../../src/model/index.js';
-import { type OcpiVersion, schemasByVersion, validate } from '../../../src/protocol/index.js';
-import { type ExampleExpectation, exampleExpectations } from '../../fixtures/expectations.js';
+  assertValid,
+  down,
+  example,
+  exampleSamples,
+  type Json,
+  lossyIs,
+  lossyRows,
+  reportedAt,
+  sampleTests,
+  up,
+  VERSIONS,
+} from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
 
-type Json = Record<string, unknown>;
 const PARTY = { country_code: 'NL', party_id: 'TNM' };
-const VERSIONS: OcpiVersion[] = ['2.1.1', '2.2.1', '2.3.0'];
-
-const seen = new Set<string>();
-
-function track(result: ConversionResult): ConversionResult {
-  for (const { id } of result.lossy) seen.add(id);
-  return result;
-}
-
-function pointers(result: ConversionResult, id: string): string[] {
-  return result.lossy.filter((l) => l.id === id).map((l) => l.pointer);
-}
-
-function down(version: OcpiVersion, value: Json, options: ConversionOptions = {}) {
-  return track(fromCanonical('Tariff', version, structuredClone(value), options));
-}
-
-function up(version: OcpiVersion, value: Json, options: ConversionOptions = {}) {
-  return track(toCanonical('Tariff', version, structuredClone(value), options));
-}
-
-function assertValid(version: OcpiVersion, value: unknown, partial = false): void {
-  const schema = schemasByVersion[version].get('Tariff');
-  assert.ok(schema);
-  assert.deepEqual(validate(schema, value, { partial }).issues, []);
-}
-
-const canonical = (file: string): Json => readExample(`2.3.0/${file}`) as Json;
-const example = (e: ExampleExpectation): Json => readExample(e.file) as Json;
+const canonical = (file: string) => example(`2.3.0/${file}`);
+const rows = lossyRows(lossyMappings);
 
 /** A canonical Tariff priced including taxes, with and without a VAT percentage. */
 function taxIncluded(): Json {
@@ -73,43 +47,28 @@ function taxIncluded(): Json {
   };
 }
 
-const examples = exampleExpectations.filter((e) => converters[e.type] !== undefined);
+const samples = exampleSamples(Object.keys(converters));
 
 describe('tariffs converters: spec examples', () => {
   it('cover the Tariff examples of every version', () => {
-    for (const v of VERSIONS) assert.ok(examples.filter((e) => e.version === v).length >= 6, v);
+    for (const v of VERSIONS) assert.ok(samples.filter((s) => s.version === v).length >= 6, v);
   });
 
-  for (const e of examples) {
-    const partial = e.form === 'partial';
-    it(`${e.file} round-trips through canonical`, () => {
-      const value = example(e);
-      const options = { party: PARTY, partial };
-      const there = toCanonical('Tariff', e.version, structuredClone(value), options);
-      assert.deepEqual(fromCanonical('Tariff', e.version, there.value, options).value, value);
-    });
-    for (const target of VERSIONS.filter((v) => v !== e.version)) {
-      it(`${e.file} converts to a valid ${partial ? 'partial ' : ''}${target} Tariff`, () => {
-        const result = convert('Tariff', e.version, target, example(e), { party: PARTY, partial });
-        if (e.erratum === undefined) {
-          assertValid(target, result.value, partial);
-          return;
-        }
-        // The recorded erratum (no last_updated) is carried over, and is the only problem.
-        const schema = schemasByVersion[target].get('Tariff')!;
-        assert.deepEqual(
-          validate(schema, result.value).issues.map((i) => i.pointer),
-          [e.erratum.pointer],
-        );
-      });
-    }
-  }
+  sampleTests(samples, {
+    options: { party: PARTY },
+    // The recorded erratum (no last_updated) is carried over, and is the only problem.
+    erratum: (s, _target, issues) =>
+      assert.deepEqual(
+        issues.map((i) => i.pointer),
+        [s.erratum?.pointer],
+      ),
+  });
 
   it('every 2.2.1 example becomes exactly the 2.3.0 chapter restatement of it', () => {
     let compared = 0;
-    for (const e of examples.filter((x) => x.version === '2.2.1')) {
-      const result = up('2.2.1', example(e));
-      assert.deepEqual(result.value, readExample(e.file.replace('2.2.1/', '2.3.0/')), e.file);
+    for (const s of samples.filter((x) => x.version === '2.2.1')) {
+      const result = up('Tariff', '2.2.1', s.doc);
+      assert.deepEqual(result.value, readExample(s.file!.replace('2.2.1/', '2.3.0/')), s.name);
       // Nothing is reported but the filled-in tax_included.
       assert.deepEqual(
         result.lossy.map((l) => l.id),
@@ -122,53 +81,53 @@ describe('tariffs converters: spec examples', () => {
 
   it('min_price/max_price: 2.2.1 Price and 2.3.0 PriceLimit are one rename (exact both ways)', () => {
     const limited = canonical('tariff_6_025kwh_start_max_price.json');
-    const result = down('2.2.1', limited);
+    const result = down('Tariff', '2.2.1', limited);
     assert.deepEqual(result.value.max_price, {
       excl_vat: (limited.max_price as Json).before_taxes,
       incl_vat: (limited.max_price as Json).after_taxes,
     });
     assert.deepEqual(result.lossy, []);
   });
-
-  it('lossy rows: in THE table, common rows included once', () => {
-    const ids = LOSSY_MAPPINGS.map((m) => m.id);
-    for (const row of [...lossyMappings, ...commonLossyMappings]) {
-      assert.equal(ids.filter((id) => id === row.id).length, 1, row.id);
-    }
-  });
 });
 
 describe('tariffs converters: up to canonical', () => {
   const t211 = readExample('2.1.1/mod_tariffs_06.json.txt') as Json;
 
-  it('Tariff.party-from-context: owner from options.party; none: ConversionError; PATCH: nothing', () => {
-    const result = up('2.1.1', t211, { party: PARTY });
-    assert.deepEqual([result.value.country_code, result.value.party_id], ['NL', 'TNM']);
-    assert.deepEqual(pointers(result, 'Tariff.party-from-context'), ['/party_id']);
-    assert.throws(() => toCanonical('Tariff', '2.1.1', t211), ConversionError);
-    const patch = up('2.1.1', readExample('2.1.1/mod_tariffs_02.json.txt') as Json, { partial: true });
-    assert.equal('party_id' in patch.value, false);
-    assert.deepEqual(patch.lossy, []);
-  });
+  rows.case(
+    'Tariff.party-from-context',
+    'owner from options.party; none: ConversionError; PATCH: nothing',
+    () => {
+      const result = up('Tariff', '2.1.1', t211, { party: PARTY });
+      assert.deepEqual([result.value.country_code, result.value.party_id], ['NL', 'TNM']);
+      reportedAt(result.lossy, 'Tariff.party-from-context', ['/party_id']);
+      assert.throws(() => toCanonical('Tariff', '2.1.1', t211), ConversionError);
+      const patch = up('Tariff', '2.1.1', readExample('2.1.1/mod_tariffs_02.json.txt') as Json, {
+        partial: true,
+      });
+      assert.equal('party_id' in patch.value, false);
+      lossyIs(patch.lossy, []);
+    },
+  );
 
-  it('Tariff.tax-included-from-2.1.1: NO, prices untouched', () => {
-    const result = up('2.1.1', t211, { party: PARTY });
+  rows.case('Tariff.tax-included-from-2.1.1', 'NO, prices untouched', () => {
+    const result = up('Tariff', '2.1.1', t211, { party: PARTY });
     assert.equal(result.value.tax_included, 'NO');
     assert.deepEqual(result.value.elements, t211.elements);
-    assert.deepEqual(pointers(result, 'Tariff.tax-included-from-2.1.1'), ['/tax_included']);
-    assertValid('2.3.0', result.value);
-    const patch = up('2.1.1', { currency: 'EUR' }, { partial: true });
+    reportedAt(result.lossy, 'Tariff.tax-included-from-2.1.1', ['/tax_included']);
+    assertValid('2.3.0', 'Tariff', result.value);
+    const patch = up('Tariff', '2.1.1', { currency: 'EUR' }, { partial: true });
     assert.deepEqual(patch.value, { currency: 'EUR' });
+    reportedAt(patch.lossy, 'Tariff.tax-included-from-2.1.1', []);
   });
 
-  it('Tariff.tax-included-from-2.2.1: NO (with or without vat), never in a PATCH', () => {
+  rows.case('Tariff.tax-included-from-2.2.1', 'NO (with or without vat), never in a PATCH', () => {
     const free = readExample('2.2.1/tariff_5_free_of_charge.json') as Json;
-    const result = up('2.2.1', free);
+    const result = up('Tariff', '2.2.1', free);
     assert.equal(result.value.tax_included, 'NO');
-    assert.deepEqual(pointers(result, 'Tariff.tax-included-from-2.2.1'), ['/tax_included']);
-    const patch = up('2.2.1', { min_price: { excl_vat: 1, incl_vat: 1.2 } }, { partial: true });
+    reportedAt(result.lossy, 'Tariff.tax-included-from-2.2.1', ['/tax_included']);
+    const patch = up('Tariff', '2.2.1', { min_price: { excl_vat: 1, incl_vat: 1.2 } }, { partial: true });
     assert.deepEqual(patch.value, { min_price: { before_taxes: 1, after_taxes: 1.2 } });
-    assert.deepEqual(patch.lossy, []);
+    lossyIs(patch.lossy, []);
   });
 
   it('energy_mix of a 2.1.1 Tariff: environ_impact source -> category', () => {
@@ -176,11 +135,11 @@ describe('tariffs converters: up to canonical', () => {
       is_green_energy: false,
       environ_impact: [{ source: 'CARBON_DIOXIDE', amount: 372 }],
     };
-    const result = up('2.1.1', { ...t211, energy_mix }, { party: PARTY });
+    const result = up('Tariff', '2.1.1', { ...t211, energy_mix }, { party: PARTY });
     assert.deepEqual((result.value.energy_mix as Json).environ_impact, [
       { category: 'CARBON_DIOXIDE', amount: 372 },
     ]);
-    const back = down('2.1.1', result.value, { party: PARTY });
+    const back = down('Tariff', '2.1.1', result.value, { party: PARTY });
     assert.deepEqual(back.value.energy_mix, energy_mix);
   });
 });
@@ -188,93 +147,98 @@ describe('tariffs converters: up to canonical', () => {
 describe('tariffs converters: down to 2.1.1', () => {
   const complex = canonical('tariff_4_complex.json');
 
-  it('Tariff.party-dropped: silent when the owner is the connection party', () => {
-    const same = down('2.1.1', complex, { party: { country_code: 'de', party_id: 'all' } });
+  rows.case('Tariff.party-dropped', 'silent when the owner is the connection party', () => {
+    const same = down('Tariff', '2.1.1', complex, { party: { country_code: 'de', party_id: 'all' } });
     assert.equal('party_id' in same.value, false);
-    assert.deepEqual(pointers(same, 'Tariff.party-dropped'), []);
-    const other = down('2.1.1', complex, { party: PARTY });
-    assert.deepEqual(pointers(other, 'Tariff.party-dropped'), ['/party_id']);
+    reportedAt(same.lossy, 'Tariff.party-dropped', []);
+    const other = down('Tariff', '2.1.1', complex, { party: PARTY });
+    reportedAt(other.lossy, 'Tariff.party-dropped', ['/party_id']);
   });
 
-  it('Tariff.type-dropped', () => {
-    const result = down('2.1.1', { ...complex, type: 'AD_HOC_PAYMENT' });
+  rows.case('Tariff.type-dropped', 'dropped', () => {
+    const result = down('Tariff', '2.1.1', { ...complex, type: 'AD_HOC_PAYMENT' });
     assert.equal('type' in result.value, false);
-    assert.deepEqual(pointers(result, 'Tariff.type-dropped'), ['/type']);
+    reportedAt(result.lossy, 'Tariff.type-dropped', ['/type']);
     // tariff_4_complex itself has type REGULAR.
-    assert.deepEqual(pointers(down('2.1.1', complex), 'Tariff.type-dropped'), ['/type']);
-    assert.deepEqual(
-      pointers(down('2.1.1', canonical('tariff_1_simple_2hour.json')), 'Tariff.type-dropped'),
+    reportedAt(down('Tariff', '2.1.1', complex).lossy, 'Tariff.type-dropped', ['/type']);
+    reportedAt(
+      down('Tariff', '2.1.1', canonical('tariff_1_simple_2hour.json')).lossy,
+      'Tariff.type-dropped',
       [],
     );
   });
 
-  it('Tariff.price-limits-dropped', () => {
-    const min = down('2.1.1', canonical('tariff_12_025kwh_min_price.json'));
+  rows.case('Tariff.price-limits-dropped', 'dropped', () => {
+    const min = down('Tariff', '2.1.1', canonical('tariff_12_025kwh_min_price.json'));
     assert.equal('min_price' in min.value, false);
-    assert.deepEqual(pointers(min, 'Tariff.price-limits-dropped'), ['/min_price']);
-    const max = down('2.1.1', canonical('tariff_6_025kwh_start_max_price.json'));
-    assert.deepEqual(pointers(max, 'Tariff.price-limits-dropped'), ['/max_price']);
-    assert.deepEqual(pointers(down('2.1.1', complex), 'Tariff.price-limits-dropped'), []);
+    reportedAt(min.lossy, 'Tariff.price-limits-dropped', ['/min_price']);
+    const max = down('Tariff', '2.1.1', canonical('tariff_6_025kwh_start_max_price.json'));
+    reportedAt(max.lossy, 'Tariff.price-limits-dropped', ['/max_price']);
+    reportedAt(down('Tariff', '2.1.1', complex).lossy, 'Tariff.price-limits-dropped', []);
   });
 
-  it('Tariff.validity-dropped', () => {
-    const result = down('2.1.1', {
+  rows.case('Tariff.validity-dropped', 'dropped', () => {
+    const result = down('Tariff', '2.1.1', {
       ...complex,
       start_date_time: '2025-01-01T00:00:00Z',
       end_date_time: '2025-07-01T00:00:00Z',
     });
     assert.equal('start_date_time' in result.value || 'end_date_time' in result.value, false);
-    assert.deepEqual(pointers(result, 'Tariff.validity-dropped'), ['/start_date_time', '/end_date_time']);
-    assert.deepEqual(pointers(down('2.1.1', complex), 'Tariff.validity-dropped'), []);
+    reportedAt(result.lossy, 'Tariff.validity-dropped', ['/start_date_time', '/end_date_time']);
+    reportedAt(down('Tariff', '2.1.1', complex).lossy, 'Tariff.validity-dropped', []);
   });
 
-  it('PriceComponent.vat-dropped: one report per component that had a vat', () => {
-    const result = down('2.1.1', canonical('tariff_9_025kwh_start.json'));
+  rows.case('PriceComponent.vat-dropped', 'one report per component that had a vat', () => {
+    const result = down('Tariff', '2.1.1', canonical('tariff_9_025kwh_start.json'));
     const components = ((result.value.elements as Json[])[0]!.price_components as Json[]).map(
       (c) => 'vat' in c,
     );
     assert.deepEqual(components, [false, false]);
-    assert.deepEqual(pointers(result, 'PriceComponent.vat-dropped'), [
+    reportedAt(result.lossy, 'PriceComponent.vat-dropped', [
       '/elements/0/price_components/0/vat',
       '/elements/0/price_components/1/vat',
     ]);
-    assertValid('2.1.1', result.value);
-    const free = down('2.1.1', canonical('tariff_5_free_of_charge.json'));
-    assert.deepEqual(pointers(free, 'PriceComponent.vat-dropped'), []);
+    assertValid('2.1.1', 'Tariff', result.value);
+    const free = down('Tariff', '2.1.1', canonical('tariff_5_free_of_charge.json'));
+    reportedAt(free.lossy, 'PriceComponent.vat-dropped', []);
   });
 
-  it('TariffElement.reservation-dropped: reservation and booking elements leave, the rest keep their order', () => {
-    const reservation = canonical('tariff_17_reservation_with_expire_fee.json');
-    const result = down('2.1.1', reservation);
-    const elements = result.value.elements as Json[];
-    assert.equal(elements.length, 1);
-    assert.deepEqual(
-      (elements[0]!.price_components as Json[]).map((c) => c.type),
-      ['FLAT', 'ENERGY'],
-    );
-    assert.deepEqual(pointers(result, 'TariffElement.reservation-dropped'), ['/elements']);
-    // Pointers after the drop are those of the converted list.
-    assert.deepEqual(pointers(result, 'PriceComponent.vat-dropped'), [
-      '/elements/0/price_components/0/vat',
-      '/elements/0/price_components/1/vat',
-    ]);
-    const booking = {
-      ...complex,
-      elements: [
-        {
-          price_components: [{ type: 'FLAT', price: 2, step_size: 1 }],
-          restrictions: { booking: 'BOOKING' },
-        },
-        ...(complex.elements as Json[]),
-      ],
-    };
-    const b = down('2.1.1', booking);
-    assert.deepEqual(b.value.elements, down('2.1.1', complex).value.elements);
-    assert.deepEqual(pointers(b, 'TariffElement.reservation-dropped'), ['/elements']);
-    assert.deepEqual(pointers(down('2.1.1', complex), 'TariffElement.reservation-dropped'), []);
-  });
+  rows.case(
+    'TariffElement.reservation-dropped',
+    'reservation and booking elements leave, the rest keep their order',
+    () => {
+      const reservation = canonical('tariff_17_reservation_with_expire_fee.json');
+      const result = down('Tariff', '2.1.1', reservation);
+      const elements = result.value.elements as Json[];
+      assert.equal(elements.length, 1);
+      assert.deepEqual(
+        (elements[0]!.price_components as Json[]).map((c) => c.type),
+        ['FLAT', 'ENERGY'],
+      );
+      reportedAt(result.lossy, 'TariffElement.reservation-dropped', ['/elements']);
+      // Pointers after the drop are those of the converted list.
+      reportedAt(result.lossy, 'PriceComponent.vat-dropped', [
+        '/elements/0/price_components/0/vat',
+        '/elements/0/price_components/1/vat',
+      ]);
+      const booking = {
+        ...complex,
+        elements: [
+          {
+            price_components: [{ type: 'FLAT', price: 2, step_size: 1 }],
+            restrictions: { booking: 'BOOKING' },
+          },
+          ...(complex.elements as Json[]),
+        ],
+      };
+      const b = down('Tariff', '2.1.1', booking);
+      assert.deepEqual(b.value.elements, down('Tariff', '2.1.1', complex).value.elements);
+      reportedAt(b.lossy, 'TariffElement.reservation-dropped', ['/elements']);
+      reportedAt(down('Tariff', '2.1.1', complex).lossy, 'TariffElement.reservation-dropped', []);
+    },
+  );
 
-  it('TariffRestrictions.current-dropped', () => {
+  rows.case('TariffRestrictions.current-dropped', 'dropped', () => {
     const doc = {
       ...complex,
       elements: [
@@ -284,33 +248,32 @@ describe('tariffs converters: down to 2.1.1', () => {
         },
       ],
     };
-    const result = down('2.1.1', doc);
+    const result = down('Tariff', '2.1.1', doc);
     assert.deepEqual((result.value.elements as Json[])[0]!.restrictions, { day_of_week: ['MONDAY'] });
-    assert.deepEqual(pointers(result, 'TariffRestrictions.current-dropped'), [
-      '/elements/0/restrictions/max_current',
-    ]);
+    reportedAt(result.lossy, 'TariffRestrictions.current-dropped', ['/elements/0/restrictions/max_current']);
     // tariff_4_complex restricts by current (its 2.1.1 twin used power instead).
-    assert.deepEqual(pointers(down('2.1.1', complex), 'TariffRestrictions.current-dropped'), [
+    reportedAt(down('Tariff', '2.1.1', complex).lossy, 'TariffRestrictions.current-dropped', [
       '/elements/1/restrictions/max_current',
       '/elements/2/restrictions/min_current',
       '/elements/3/restrictions/min_current',
     ]);
     const simple = canonical('tariff_10_025kwh_parking_start.json');
-    assert.deepEqual(pointers(down('2.1.1', simple), 'TariffRestrictions.current-dropped'), []);
+    reportedAt(down('Tariff', '2.1.1', simple).lossy, 'TariffRestrictions.current-dropped', []);
   });
 
-  it('Tariff.preauthorize-amount-dropped-2.1.1', () => {
-    const result = down('2.1.1', { ...complex, preauthorize_amount: 50 });
+  rows.case('Tariff.preauthorize-amount-dropped-2.1.1', 'dropped', () => {
+    const result = down('Tariff', '2.1.1', { ...complex, preauthorize_amount: 50 });
     assert.equal('preauthorize_amount' in result.value, false);
-    assert.deepEqual(pointers(result, 'Tariff.preauthorize-amount-dropped-2.1.1'), ['/preauthorize_amount']);
+    reportedAt(result.lossy, 'Tariff.preauthorize-amount-dropped-2.1.1', ['/preauthorize_amount']);
+    reportedAt(down('Tariff', '2.1.1', complex).lossy, 'Tariff.preauthorize-amount-dropped-2.1.1', []);
   });
 
-  it('Tariff.tax-included-2.1.1: N/A cannot be said; NO is exact', () => {
-    const na = down('2.1.1', { ...canonical('tariff_5_free_of_charge.json'), tax_included: 'N/A' });
+  rows.case('Tariff.tax-included-2.1.1', 'N/A cannot be said; NO is exact', () => {
+    const na = down('Tariff', '2.1.1', { ...canonical('tariff_5_free_of_charge.json'), tax_included: 'N/A' });
     assert.equal('tax_included' in na.value, false);
-    assert.deepEqual(pointers(na, 'Tariff.tax-included-2.1.1'), ['/tax_included']);
-    const no = down('2.1.1', canonical('tariff_19_simple_north_american_exclusive.json'));
-    assert.deepEqual(pointers(no, 'Tariff.tax-included-2.1.1'), []);
+    reportedAt(na.lossy, 'Tariff.tax-included-2.1.1', ['/tax_included']);
+    const no = down('Tariff', '2.1.1', canonical('tariff_19_simple_north_american_exclusive.json'));
+    reportedAt(no.lossy, 'Tariff.tax-included-2.1.1', []);
     assert.equal(
       ((no.value.elements as Json[])[0]!.price_components as Json[])[0]!.price,
       (
@@ -322,29 +285,33 @@ describe('tariffs converters: down to 2.1.1', () => {
     );
   });
 
-  it('YES: prices with vat lose the tax (decimal), a price without vat is kept and reported', () => {
-    const result = down('2.1.1', taxIncluded());
-    const prices = ((result.value.elements as Json[])[0]!.price_components as Json[]).map((c) => c.price);
-    // 0.6 / 1.2 = 0.5; 2.0207 / 1.21 = 1.67 exactly (binary floating point gives 1.6700000000000002).
-    assert.deepEqual(prices, [0.5, 1.67, 3.5]);
-    assert.deepEqual(pointers(result, 'PriceComponent.tax-removed-2.1.1'), [
-      '/elements/0/price_components/0/price',
-      '/elements/0/price_components/1/price',
-    ]);
-    assert.deepEqual(pointers(result, 'Tariff.tax-included-2.1.1'), ['/elements/0/price_components/2/price']);
-    assertValid('2.1.1', result.value);
-    const no = down('2.1.1', { ...taxIncluded(), tax_included: 'NO' });
-    assert.deepEqual(
-      ((no.value.elements as Json[])[0]!.price_components as Json[]).map((c) => c.price),
-      [0.6, 2.0207, 3.5],
-    );
-    assert.deepEqual(pointers(no, 'PriceComponent.tax-removed-2.1.1'), []);
-  });
+  rows.case(
+    'PriceComponent.tax-removed-2.1.1',
+    'YES: prices with vat lose the tax (decimal), a price without vat is kept and reported',
+    () => {
+      const result = down('Tariff', '2.1.1', taxIncluded());
+      const prices = ((result.value.elements as Json[])[0]!.price_components as Json[]).map((c) => c.price);
+      // 0.6 / 1.2 = 0.5; 2.0207 / 1.21 = 1.67 exactly (binary floating point gives 1.6700000000000002).
+      assert.deepEqual(prices, [0.5, 1.67, 3.5]);
+      reportedAt(result.lossy, 'PriceComponent.tax-removed-2.1.1', [
+        '/elements/0/price_components/0/price',
+        '/elements/0/price_components/1/price',
+      ]);
+      reportedAt(result.lossy, 'Tariff.tax-included-2.1.1', ['/elements/0/price_components/2/price']);
+      assertValid('2.1.1', 'Tariff', result.value);
+      const no = down('Tariff', '2.1.1', { ...taxIncluded(), tax_included: 'NO' });
+      assert.deepEqual(
+        ((no.value.elements as Json[])[0]!.price_components as Json[]).map((c) => c.price),
+        [0.6, 2.0207, 3.5],
+      );
+      reportedAt(no.lossy, 'PriceComponent.tax-removed-2.1.1', []);
+    },
+  );
 });
 
 describe('tariffs converters: down to 2.2.1', () => {
-  it('YES: excluding-VAT prices with the vat kept (PriceComponent.tax-removed-2.2.1)', () => {
-    const result = down('2.2.1', taxIncluded());
+  rows.case('PriceComponent.tax-removed-2.2.1', 'YES: excluding-VAT prices with the vat kept', () => {
+    const result = down('Tariff', '2.2.1', taxIncluded());
     const components = (result.value.elements as Json[])[0]!.price_components as Json[];
     assert.deepEqual(
       components.map((c) => [c.price, c.vat]),
@@ -354,45 +321,60 @@ describe('tariffs converters: down to 2.2.1', () => {
         [3.5, undefined],
       ],
     );
-    assert.deepEqual(pointers(result, 'PriceComponent.tax-removed-2.2.1'), [
+    reportedAt(result.lossy, 'PriceComponent.tax-removed-2.2.1', [
       '/elements/0/price_components/0/price',
       '/elements/0/price_components/1/price',
     ]);
     assert.equal('tax_included' in result.value, false);
-    assertValid('2.2.1', result.value);
+    assertValid('2.2.1', 'Tariff', result.value);
+    const no = down('Tariff', '2.2.1', { ...taxIncluded(), tax_included: 'NO' });
+    assert.deepEqual(no.value.elements, taxIncluded().elements);
+    reportedAt(no.lossy, 'PriceComponent.tax-removed-2.2.1', []);
   });
 
-  it('Tariff.tax-included-2.2.1: the North American inclusive example keeps its price, reported', () => {
-    const inclusive = canonical('tariff_20_simple_north_american_inclusive.json');
-    const result = down('2.2.1', inclusive);
-    assert.deepEqual(result.value.elements, inclusive.elements);
-    assert.deepEqual(pointers(result, 'Tariff.tax-included-2.2.1'), ['/elements/0/price_components/0/price']);
-    for (const file of ['tariff_19_simple_north_american_exclusive.json', 'tariff_4_complex.json']) {
-      assert.deepEqual(down('2.2.1', canonical(file)).lossy, [], file);
-    }
-    const na = down('2.2.1', { ...canonical('tariff_5_free_of_charge.json'), tax_included: 'N/A' });
-    assert.deepEqual(na.lossy, []);
-  });
+  rows.case(
+    'Tariff.tax-included-2.2.1',
+    'the North American inclusive example keeps its price, reported',
+    () => {
+      const inclusive = canonical('tariff_20_simple_north_american_inclusive.json');
+      const result = down('Tariff', '2.2.1', inclusive);
+      assert.deepEqual(result.value.elements, inclusive.elements);
+      reportedAt(result.lossy, 'Tariff.tax-included-2.2.1', ['/elements/0/price_components/0/price']);
+      for (const file of ['tariff_19_simple_north_american_exclusive.json', 'tariff_4_complex.json']) {
+        lossyIs(down('Tariff', '2.2.1', canonical(file)).lossy, []);
+      }
+      const na = down('Tariff', '2.2.1', {
+        ...canonical('tariff_5_free_of_charge.json'),
+        tax_included: 'N/A',
+      });
+      lossyIs(na.lossy, []);
+    },
+  );
 
-  it('TariffElement.booking-dropped: booking elements leave; reservation elements stay', () => {
+  rows.case('TariffElement.booking-dropped', 'booking elements leave; reservation elements stay', () => {
     const reservation = canonical('tariff_17_reservation_with_expire_fee.json');
     const elements = reservation.elements as Json[];
     const booking = {
       price_components: [{ type: 'FLAT', price: 2, vat: 20, step_size: 1 }],
       restrictions: { booking: 'BOOKING_CANCELLATION_FEES' },
     };
-    const result = down('2.2.1', { ...reservation, elements: [booking, ...elements] });
+    const result = down('Tariff', '2.2.1', { ...reservation, elements: [booking, ...elements] });
     assert.deepEqual(result.value.elements, elements);
-    assert.deepEqual(pointers(result, 'TariffElement.booking-dropped'), ['/elements']);
-    const plain = down('2.2.1', reservation);
+    reportedAt(result.lossy, 'TariffElement.booking-dropped', ['/elements']);
+    const plain = down('Tariff', '2.2.1', reservation);
     assert.deepEqual(plain.value.elements, elements);
-    assert.deepEqual(pointers(plain, 'TariffElement.booking-dropped'), []);
+    reportedAt(plain.lossy, 'TariffElement.booking-dropped', []);
   });
 
-  it('Tariff.preauthorize-amount-dropped-2.2.1', () => {
-    const result = down('2.2.1', { ...canonical('tariff_1_simple_2hour.json'), preauthorize_amount: 25 });
+  rows.case('Tariff.preauthorize-amount-dropped-2.2.1', 'dropped', () => {
+    const result = down('Tariff', '2.2.1', {
+      ...canonical('tariff_1_simple_2hour.json'),
+      preauthorize_amount: 25,
+    });
     assert.equal('preauthorize_amount' in result.value, false);
-    assert.deepEqual(pointers(result, 'Tariff.preauthorize-amount-dropped-2.2.1'), ['/preauthorize_amount']);
+    reportedAt(result.lossy, 'Tariff.preauthorize-amount-dropped-2.2.1', ['/preauthorize_amount']);
+    const plain = down('Tariff', '2.2.1', canonical('tariff_1_simple_2hour.json'));
+    reportedAt(plain.lossy, 'Tariff.preauthorize-amount-dropped-2.2.1', []);
   });
 
   it('energy_mix: an open-enum impact category 2.2.1 lacks is dropped', () => {
@@ -403,18 +385,12 @@ describe('tariffs converters: down to 2.2.1', () => {
         { category: 'METHANE', amount: 2 },
       ],
     };
-    const result = down('2.2.1', { ...canonical('tariff_1_simple_2hour.json'), energy_mix });
+    const result = down('Tariff', '2.2.1', { ...canonical('tariff_1_simple_2hour.json'), energy_mix });
     assert.deepEqual((result.value.energy_mix as Json).environ_impact, [
       { category: 'CARBON_DIOXIDE', amount: 372 },
     ]);
-    assert.deepEqual(pointers(result, 'EnvironmentalImpact.unknown-category-2.2.1'), [
-      '/energy_mix/environ_impact',
-    ]);
+    reportedAt(result.lossy, 'EnvironmentalImpact.unknown-category-2.2.1', ['/energy_mix/environ_impact']);
   });
 
-  it('every lossy row of the module (its own, not common.ts) was exercised', () => {
-    const own = lossyMappings.filter((m) => !commonLossyMappings.includes(m));
-    const missing = own.map((m) => m.id).filter((id) => !seen.has(id));
-    assert.deepEqual(missing, []);
-  });
+  rows.everyRowTested('tariffs.ts');
 });

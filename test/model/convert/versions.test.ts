@@ -5,97 +5,36 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TSchema } from '@sinclair/typebox';
-import {
-  type AppliedLossyMapping,
-  ConversionError,
-  convert,
-  fromCanonical,
-  toCanonical,
-} from '../../../src/model/convert/index.js';
+import { ConversionError, fromCanonical, toCanonical } from '../../../src/model/convert/index.js';
 import { converters, lossyMappings, sideFromUrl } from '../../../src/model/convert/versions.js';
+import type { OcpiVersion } from '../../../src/protocol/index.js';
 import {
-  findSchema,
-  type OcpiVersion,
-  ocpiTypeOf,
-  schemasByVersion,
-  v2_1_1,
-  v2_2_1,
-  v2_3_0,
-  validate,
-} from '../../../src/protocol/index.js';
-import { exampleExpectations } from '../../fixtures/expectations.js';
+  assertValid,
+  converterEntryTests,
+  exampleSamples,
+  type Json,
+  lossyIs,
+  lossyRows,
+  notReported,
+  reported,
+  sampleTests,
+} from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
 
-type Json = Record<string, unknown>;
-const VERSIONS: OcpiVersion[] = ['2.1.1', '2.2.1', '2.3.0'];
 const NUMBERS: Record<OcpiVersion, string[]> = {
   '2.1.1': ['2.0', '2.1', '2.1.1'],
   '2.2.1': ['2.0', '2.1', '2.1.1', '2.2', '2.2.1'],
   '2.3.0': ['2.0', '2.1', '2.1.1', '2.2', '2.2.1', '2.3.0'],
 };
 
-function assertValid(version: OcpiVersion, type: string, value: unknown): void {
-  const schema = findSchema(schemasByVersion[version], type);
-  assert.ok(schema, `${version} has ${type}`);
-  assert.deepEqual(validate(schema, value).issues, [], `valid ${version} ${type}`);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function reported(lossy: AppliedLossyMapping[], id: string, pointer: string): void {
-  assert.ok(
-    lossy.some((l) => l.id === id && l.pointer === pointer),
-    `expected ${id} at ${pointer}, got ${JSON.stringify(lossy)}`,
-  );
-}
-
-function notReported(lossy: AppliedLossyMapping[], id: string): void {
-  assert.ok(!lossy.some((l) => l.id === id), `${id} should not be reported: ${JSON.stringify(lossy)}`);
-}
-
-function documents(raw: unknown, form: string): Json[] {
-  if (form === 'envelope') {
-    const data = (raw as Json).data;
-    return Array.isArray(data) ? (data as Json[]) : [data as Json];
-  }
-  return form === 'list' ? (raw as Json[]) : [raw as Json];
-}
-
 describe('Version and VersionDetails examples', () => {
-  const examples = exampleExpectations.filter((e) => e.type === 'Version' || e.type === 'VersionDetails');
-
-  it('there are examples of both in every version', () => {
-    for (const type of ['Version', 'VersionDetails']) {
-      const versions = new Set(examples.filter((e) => e.type === type).map((e) => e.version));
-      assert.deepEqual([...versions].sort(), VERSIONS, type);
-    }
+  const types = ['Version', 'VersionDetails'];
+  // The recorded erratum: version "1.9", which no VersionNumber has. Left out.
+  const samples = exampleSamples(types).filter((s) => s.erratum === undefined);
+  sampleTests(samples, {
+    inEveryVersion: true,
+    converts: (s, target) => NUMBERS[target].includes(String(s.doc.version)),
   });
-
-  for (const e of examples) {
-    documents(deepFreeze(readExample(e.file)), e.form).forEach((doc, index) => {
-      // The recorded erratum: version "1.9", which no VersionNumber has. Left out.
-      if (e.erratum?.pointer?.endsWith(`/${index}/version`)) return;
-      it(`${e.file} #${index} round-trips through canonical`, () => {
-        const up = toCanonical(e.type, e.version, doc);
-        assertValid('2.3.0', e.type, up.value);
-        assert.deepEqual(fromCanonical(e.type, e.version, up.value).value, doc);
-      });
-      for (const target of VERSIONS.filter((v) => v !== e.version)) {
-        const known = NUMBERS[target].includes(String(doc.version));
-        it(`${e.file} #${index} ${known ? 'converts to a valid' : 'has no'} ${target} ${e.type}`, () => {
-          if (known) assertValid(target, e.type, convert(e.type, e.version, target, doc).value);
-          else assert.throws(() => convert(e.type, e.version, target, doc), ConversionError);
-        });
-      }
-    });
-  }
 });
 
 // ---- small realistic documents ----
@@ -112,14 +51,10 @@ function details230(): Json {
   };
 }
 
-const covered = new Set<string>();
-function lossyCase(id: string, what: string, fn: () => void): void {
-  covered.add(id);
-  it(`${id}: ${what}`, fn);
-}
-
 describe('Versions lossy mappings', () => {
-  lossyCase('Endpoint.role-from-url', 'the side in the URL and the module give the role', () => {
+  const rows = lossyRows(lossyMappings);
+
+  rows.case('Endpoint.role-from-url', 'the side in the URL and the module give the role', () => {
     const cases: [string, string, string][] = [
       ['locations', 'https://x.example/ocpi/cpo/2.1.1/locations', 'SENDER'],
       ['tokens', 'https://x.example/ocpi/cpo/2.1.1/tokens', 'RECEIVER'],
@@ -139,7 +74,7 @@ describe('Versions lossy mappings', () => {
       url: 'https://x.example/ocpi/cpo/2.1.1/credentials',
     });
     assert.equal(cred.value.role, 'SENDER');
-    assert.deepEqual(cred.lossy, []);
+    lossyIs(cred.lossy, []);
     // In a VersionDetails: at the endpoint's pointer.
     const doc = readExample('2.1.1/version_information_endpoint_02.json.txt');
     reported(
@@ -149,7 +84,7 @@ describe('Versions lossy mappings', () => {
     );
   });
 
-  lossyCase('Endpoint.role-assumed-cpo', 'no side in the URL: the CPO side', () => {
+  rows.case('Endpoint.role-assumed-cpo', 'no side in the URL: the CPO side', () => {
     const { value, lossy } = toCanonical('Endpoint', '2.1.1', {
       identifier: 'tokens',
       url: 'https://ocpi.example.com/2.1.1/tokens',
@@ -172,7 +107,7 @@ describe('Versions lossy mappings', () => {
     assert.ok(!('role' in partial.value));
   });
 
-  lossyCase('Endpoint.role-dropped', 'a role the URL would not give back', () => {
+  rows.case('Endpoint.role-dropped', 'a role the URL would not give back', () => {
     const eMspSide = {
       identifier: 'locations',
       role: 'RECEIVER',
@@ -186,7 +121,7 @@ describe('Versions lossy mappings', () => {
     notReported(fromCanonical('VersionDetails', '2.1.1', details230()).lossy, 'Endpoint.role-dropped');
   });
 
-  lossyCase('VersionDetails.endpoint-dropped-2.1.1', 'modules 2.1.1 lacks are left out', () => {
+  rows.case('VersionDetails.endpoint-dropped-2.1.1', 'modules 2.1.1 lacks are left out', () => {
     const doc = details230();
     (doc.endpoints as Json[]).splice(1, 0, {
       identifier: 'chargingprofiles',
@@ -216,7 +151,7 @@ describe('Versions lossy mappings', () => {
     );
   });
 
-  lossyCase('VersionDetails.endpoint-dropped-2.2.1', 'payments and custom modules are not 2.2.1', () => {
+  rows.case('VersionDetails.endpoint-dropped-2.2.1', 'payments and custom modules are not 2.2.1', () => {
     const doc: Json = { ...details230(), version: '2.2.1' };
     (doc.endpoints as Json[]).push({
       identifier: 'payments',
@@ -242,7 +177,7 @@ describe('Versions lossy mappings', () => {
     );
   });
 
-  lossyCase('VersionDetails.duplicate-module-2.1.1', 'both interfaces of a module', () => {
+  rows.case('VersionDetails.duplicate-module-2.1.1', 'both interfaces of a module', () => {
     const doc = { ...(readExample('2.2.1/version_details_example2.json') as Json), version: '2.1.1' };
     const { value, lossy } = fromCanonical('VersionDetails', '2.1.1', doc);
     assert.equal((value.endpoints as Json[]).length, 5);
@@ -254,9 +189,7 @@ describe('Versions lossy mappings', () => {
     );
   });
 
-  it('every lossy row of versions.ts has a test here', () => {
-    assert.deepEqual([...covered].sort(), lossyMappings.map((r) => r.id).sort());
-  });
+  rows.everyRowTested('versions.ts');
 });
 
 describe('Versions details', () => {
@@ -286,30 +219,5 @@ describe('Versions details', () => {
 });
 
 describe('versions converter entries', () => {
-  /** The classes (not enums) a chapter file exports, by spec name. */
-  const classesOf = (chapter: Record<string, unknown>) =>
-    Object.values(chapter).flatMap((schema) => {
-      const name = ocpiTypeOf(schema as TSchema);
-      return name !== undefined && (schema as { type?: unknown }).type === 'object' ? [name] : [];
-    });
-  const chapters = { '2.1.1': v2_1_1.versions, '2.2.1': v2_2_1.versions } as const;
-  /** Entries kept on purpose for a class the version does not define under that name. */
-  const bridged: Record<string, string[]> = {};
-
-  it('every class of the chapter has a converter for each older version defining it', () => {
-    for (const name of classesOf(v2_3_0.versions)) assert.ok(name in converters, name);
-    for (const [version, chapter] of Object.entries(chapters)) {
-      for (const name of classesOf(chapter))
-        assert.ok(converters[name]?.[version as '2.1.1'], `${version} ${name}`);
-    }
-  });
-
-  it('no converter for a version that lacks the class', () => {
-    for (const [name, byVersion] of Object.entries(converters)) {
-      for (const version of Object.keys(byVersion) as ('2.1.1' | '2.2.1')[]) {
-        if (bridged[name]?.includes(version)) continue;
-        assert.ok(classesOf(chapters[version]).includes(name), `${version} has no ${name}`);
-      }
-    }
-  });
+  converterEntryTests('versions', converters);
 });
