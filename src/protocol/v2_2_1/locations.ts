@@ -229,6 +229,15 @@ export type Hours = Static<typeof Hours>;
  * 2.2.1: new. The text's rules are enforced: at least one of `uid`, `visual_number`, `group_id`;
  * `uid` needs `type`, `visual_number` needs `issuer`.
  */
+export const PUBLISH_TOKEN_RULES = {
+  // Each branch names its property too: Ajv's strict mode wants `required` keys declared.
+  anyOf: [
+    { required: ['uid'], properties: { uid: {} } },
+    { required: ['visual_number'], properties: { visual_number: {} } },
+    { required: ['group_id'], properties: { group_id: {} } },
+  ],
+  dependencies: { uid: ['type'], visual_number: ['issuer'] },
+};
 export const PublishTokenType = OcpiClass(
   'PublishTokenType',
   {
@@ -238,15 +247,7 @@ export const PublishTokenType = OcpiClass(
     issuer: Optional(OcpiString(64)),
     group_id: Optional(CiString(36)),
   },
-  {
-    // Each branch names its property too: Ajv's strict mode wants `required` keys declared.
-    anyOf: [
-      { required: ['uid'], properties: { uid: {} } },
-      { required: ['visual_number'], properties: { visual_number: {} } },
-      { required: ['group_id'], properties: { group_id: {} } },
-    ],
-    dependencies: { uid: ['type'], visual_number: ['issuer'] },
-  },
+  PUBLISH_TOKEN_RULES,
 );
 export type PublishTokenType = Static<typeof PublishTokenType>;
 

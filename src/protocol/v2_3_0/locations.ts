@@ -239,17 +239,7 @@ export const PublishTokenType = DerivedClass(
   'PublishTokenType',
   v2_2_1.PublishTokenType,
   { type: Optional(TokenType) },
-  {
-    options: {
-      // Each branch names its property too: Ajv's strict mode wants `required` keys declared.
-      anyOf: [
-        { required: ['uid'], properties: { uid: {} } },
-        { required: ['visual_number'], properties: { visual_number: {} } },
-        { required: ['group_id'], properties: { group_id: {} } },
-      ],
-      dependencies: { uid: ['type'], visual_number: ['issuer'] },
-    },
-  },
+  { options: v2_2_1.PUBLISH_TOKEN_RULES },
 );
 export type PublishTokenType = Static<typeof PublishTokenType>;
 
