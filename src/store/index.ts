@@ -1,0 +1,12 @@
+/** The store: `openStore(url)`, its contract, token helpers and errors. */
+export { type OpenStoreOptions, openStore, SqlStore } from './database.js';
+export { PeerNotFoundError, StoreError, UniqueViolationError } from './errors.js';
+export { hashToken, isTokenHash, newToken, TOKEN_BYTES, tokenMatchesHash } from './tokens.js';
+export * from './types.js';
+export {
+  DEFAULT_SQLITE_PATH,
+  parseStoreUrl,
+  redactStoreUrl,
+  type StoreLocation,
+  StoreUrlError,
+} from './url.js';

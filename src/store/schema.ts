@@ -1,0 +1,49 @@
+/**
+ * The tables as Kysely sees them: one interface for both dialects. Every column is a type both
+ * databases store and return the same way through their drivers:
+ * - timestamps are ISO 8601 text in UTC with milliseconds (`Date#toISOString`, fixed width), so
+ *   both drivers return the same string, text order is time order, and no driver-specific date
+ *   parsing (pg's timestamptz → Date vs SQLite's text) or time zone setting can shift a value;
+ * - JSON is text (`JSON.stringify`), because SQLite has no JSON type and pg would return jsonb
+ *   already parsed: one encode/decode path instead of two. Nothing queries inside these values.
+ */
+import type { PeerStatus } from './types.js';
+
+export interface PeersTable {
+  id: string;
+  name: string | null;
+  status: PeerStatus;
+  incoming_token_hash: string | null;
+  outgoing_token: string | null;
+  versions_url: string | null;
+  version: string | null;
+  /** JSON array of canonical endpoints. */
+  endpoints: string;
+  /** JSON array of canonical CredentialsRole objects. */
+  roles: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NodeMetaTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  peers: PeersTable;
+  node_meta: NodeMetaTable;
+}
+
+/** A Date as stored: ISO 8601 UTC with milliseconds, always 24 characters for years 0000–9999. */
+export function toDbTime(date: Date): string {
+  return date.toISOString();
+}
+
+export function fromDbTime(value: string, column: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new TypeError(`${column} holds no valid timestamp`);
+  return date;
+}
