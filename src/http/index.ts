@@ -1,0 +1,4 @@
+/** The node's HTTP server. */
+export { type BuildAppOptions, buildApp } from './app.js';
+export { createLogger, type LoggerSettings, loggerOptions, REDACT_PATHS } from './logger.js';
+export { type OcpiAuth, type OcpiRouteInfo, type RouteTable, routePath } from './ocpi-routes.js';
