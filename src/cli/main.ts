@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** The `roamkit` command line. Exit codes: 0 success, 1 invalid input documents, 2 usage errors. */
+/**
+ * The `roamkit` command line. Exit codes: 0 success, 1 invalid input documents or a failed action
+ * (a peer refused, a database or node unreachable), 2 usage and configuration errors.
+ */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -7,7 +10,9 @@ import { ConversionError } from '../model/index.js';
 import { isOcpiVersion, OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
 import { convertDocument, parseParty } from './convert.js';
 import { addOpenApiCommand } from './openapi.js';
+import { addPeersCommand } from './peers.js';
 import { InputError, readDocument } from './read-documents.js';
+import { addServeCommand } from './serve.js';
 import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
 
 function parseVersion(value: string): OcpiVersion {
@@ -15,7 +20,17 @@ function parseVersion(value: string): OcpiVersion {
   return value;
 }
 
-export function buildProgram(io: { out: (line: string) => void; err: (line: string) => void }): Command {
+/** Where the CLI writes, and (for tests) the environment and fetch it uses. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Default: process.env (serve's ROAMKIT_* settings, peers' ROAMKIT_DB/ROAMKIT_ADMIN_*). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The admin API client's fetch (`peers --url`). Default: global fetch. */
+  fetch?: typeof fetch;
+}
+
+export function buildProgram(io: CliIo): Command {
   const program = new Command('roamkit')
     .description('Roamkit: OCPI 2.1.1, 2.2.1 and 2.3.0 for Node.js')
     .exitOverride()
@@ -76,12 +91,17 @@ export function buildProgram(io: { out: (line: string) => void; err: (line: stri
     );
 
   addOpenApiCommand(program, io, parseVersion);
+  addServeCommand(program, io);
+  addPeersCommand(program, io);
 
   return program;
 }
 
 /** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
-export async function run(argv: string[], io = { out: console.log, err: console.error }): Promise<number> {
+export async function run(
+  argv: string[],
+  io: CliIo = { out: console.log, err: console.error },
+): Promise<number> {
   process.exitCode = 0;
   try {
     await buildProgram(io).parseAsync(argv, { from: 'user' });

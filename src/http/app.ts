@@ -13,6 +13,7 @@ import type { ClientFactory } from '../platform/credentials.js';
 import type { OcpiModule } from '../platform/modules.js';
 import { createPlatform, type Platform } from '../platform/platform.js';
 import type { Store } from '../store/types.js';
+import { registerAdminApi } from './admin.js';
 import { genReqId, installErrorHandlers, installJsonParser, installMessageIdHeaders } from './envelope.js';
 import { createLogger } from './logger.js';
 import { type RouteTable, registerOcpiRoutes } from './ocpi-routes.js';
@@ -77,6 +78,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     }
     return reply.code(database ? 200 : 503).send({ status: database ? 'ok' : 'unavailable', database });
   });
+
+  // Operators' API under /admin (plain JSON, its own token; off without one): src/http/admin.ts.
+  registerAdminApi(app);
 
   return app;
 }
