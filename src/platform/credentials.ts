@@ -276,33 +276,29 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return failure(error.statusCode, error.message);
   }
 
-  /** POST /{version}/credentials: a peer holding our token A registers. */
-  async function receivePost(ctx: OcpiRequestContext): Promise<OcpiOutcome> {
+  /**
+   * The exchange POST and PUT share: read the peer's credentials, fetch its versions and details
+   * (before anything is stored), then store the result and a fresh token of ours in one
+   * transaction that re-reads the peer, so a concurrent exchange with the same token loses cleanly.
+   */
+  async function exchange(
+    ctx: OcpiRequestContext,
+    expected: PeerRecord['status'],
+    raceMessage: string,
+  ): Promise<{ outcome: OcpiOutcome; stored: boolean }> {
     const { peer, version, log } = ctx;
-    if (peer.status === 'REGISTERED') {
-      return wrongState('already registered: use PUT to update the credentials, or DELETE to unregister');
-    }
-    if (isOutgoingHandshake(peer)) {
-      return wrongState('a registration with you is already under way from our side');
-    }
     const theirs = readPeerCredentials(version, ctx.body);
     let discovery: Discovery;
     try {
       discovery = await discoverClient(version, theirs);
     } catch (error) {
-      return handshakeFailure(error, log, peer);
+      return { outcome: handshakeFailure(error, log, peer), stored: false };
     }
     const ourToken = newToken();
-    const registered = await store.transaction(async (tx) => {
-      // Re-read inside the transaction: a second POST with the same token A may have won the race.
+    const stored = await store.transaction(async (tx) => {
       const current = await tx.peers.findById(peer.id);
-      if (
-        current === undefined ||
-        current.status !== 'INVITED' ||
-        current.incomingTokenHash !== peer.incomingTokenHash
-      ) {
+      if (current?.status !== expected || current.incomingTokenHash !== peer.incomingTokenHash)
         return undefined;
-      }
       return tx.peers.update(peer.id, {
         status: 'REGISTERED',
         incomingTokenHash: hashToken(ourToken),
@@ -313,45 +309,40 @@ export function createCredentialsService(deps: CredentialsDeps) {
         roles: theirs.roles,
       });
     });
-    if (registered === undefined)
-      return wrongState('already registered (a concurrent registration completed first)');
-    log.info({ peerId: peer.id, version }, 'peer registered');
-    return success(ourCredentials(config, version, ourToken));
+    if (stored === undefined) return { outcome: wrongState(raceMessage), stored: false };
+    return { outcome: success(ourCredentials(config, version, ourToken)), stored: true };
+  }
+
+  /** POST /{version}/credentials: a peer holding our token A registers. */
+  async function receivePost(ctx: OcpiRequestContext): Promise<OcpiOutcome> {
+    const { peer, version, log } = ctx;
+    if (peer.status === 'REGISTERED') {
+      return wrongState('already registered: use PUT to update the credentials, or DELETE to unregister');
+    }
+    if (isOutgoingHandshake(peer)) {
+      return wrongState('a registration with you is already under way from our side');
+    }
+    const { outcome, stored } = await exchange(
+      ctx,
+      'INVITED',
+      'already registered (a concurrent registration completed first)',
+    );
+    if (stored) log.info({ peerId: peer.id, version }, 'peer registered');
+    return outcome;
   }
 
   /** PUT /{version}/credentials: a registered peer updates (version switch, endpoints, tokens). */
   async function receivePut(ctx: OcpiRequestContext): Promise<OcpiOutcome> {
     const { peer, version, log } = ctx;
     if (peer.status !== 'REGISTERED') return wrongState('not registered: register with POST first');
-    const theirs = readPeerCredentials(version, ctx.body);
-    let discovery: Discovery;
-    try {
-      discovery = await discoverClient(version, theirs);
-    } catch (error) {
-      return handshakeFailure(error, log, peer);
-    }
-    const ourToken = newToken();
-    const updated = await store.transaction(async (tx) => {
-      const current = await tx.peers.findById(peer.id);
-      if (
-        current === undefined ||
-        current.status !== 'REGISTERED' ||
-        current.incomingTokenHash !== peer.incomingTokenHash
-      ) {
-        return undefined;
-      }
-      return tx.peers.update(peer.id, {
-        incomingTokenHash: hashToken(ourToken),
-        outgoingToken: theirs.token,
-        versionsUrl: theirs.url,
-        version,
-        endpoints: discovery.endpoints,
-        roles: theirs.roles,
-      });
-    });
-    if (updated === undefined) return wrongState('the registration changed meanwhile; retry');
-    log.info({ peerId: peer.id, version, previousVersion: peer.version }, 'peer credentials updated');
-    return success(ourCredentials(config, version, ourToken));
+    const { outcome, stored } = await exchange(
+      ctx,
+      'REGISTERED',
+      'the registration changed meanwhile; retry',
+    );
+    if (stored)
+      log.info({ peerId: peer.id, version, previousVersion: peer.version }, 'peer credentials updated');
+    return outcome;
   }
 
   /** DELETE /{version}/credentials: the peer unregisters; both tokens become void. */
