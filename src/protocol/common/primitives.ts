@@ -162,6 +162,17 @@ export const ZeroOrMore = <T extends TSchema>(items: T) => Type.Optional(Type.Ar
 /** Cardinality `?`. */
 export const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
 
+/**
+ * The values of an enum schema (closed: its `enum`; open: its known values), typed as the enum,
+ * so a newer version's enum can be built from the older one's: `[...enumValues(v2_2_1.X), 'NEW']`.
+ */
+export function enumValues<T extends TSchema>(schema: T): Static<T>[] {
+  const record = schema as Record<string, unknown>;
+  const values = record.enum ?? record[OCPI_KNOWN_VALUES];
+  if (!Array.isArray(values)) throw new Error(`${ocpiTypeOf(schema) ?? 'schema'} is not an enum`);
+  return values as Static<T>[];
+}
+
 /** The spec name a schema stands for (its `ocpiType`), if any. */
 export function ocpiTypeOf(schema: TSchema): string | undefined {
   const value = (schema as Record<string, unknown>)[OCPI_TYPE];

@@ -74,3 +74,14 @@ describe('precompileRegistry', () => {
     assert.ok(location && isCompiled(location, { partial: true }));
   });
 });
+
+describe('enumValues', () => {
+  it('reads closed and open enums, and refuses what is not an enum', async () => {
+    const { enumValues, OcpiOpenEnum } = await import('../../../src/protocol/common/primitives.js');
+    const Kind = OcpiEnum('Kind', ['A', 'B']);
+    const Wider = OcpiOpenEnum('Kind', [...enumValues(Kind), 'C']);
+    assert.deepEqual(enumValues(Kind), ['A', 'B']);
+    assert.deepEqual(enumValues(Wider), ['A', 'B', 'C']);
+    assert.throws(() => enumValues(OcpiString(3)), /not an enum/);
+  });
+});
