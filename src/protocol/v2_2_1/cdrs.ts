@@ -4,6 +4,7 @@ import {
   CiString,
   DateTime,
   DerivedClass,
+  enumValues,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -21,7 +22,7 @@ import { TokenType } from './tokens.js';
 import { Price } from './types.js';
 
 // 2.2.1: adds COMMAND (session started by StartSession/ReserveNow).
-export const AuthMethod = OcpiEnum('AuthMethod', ['AUTH_REQUEST', 'COMMAND', 'WHITELIST']);
+export const AuthMethod = OcpiEnum('AuthMethod', [...enumValues(v2_1_1.AuthMethod), 'COMMAND']);
 export type AuthMethod = Static<typeof AuthMethod>;
 
 // 2.2.1: adds the session-only measurements (CURRENT, ENERGY_EXPORT/IMPORT, POWER, STATE_OF_CHARGE),

@@ -4,6 +4,7 @@ import {
   CiString,
   DateTime,
   DerivedClass,
+  enumValues,
   OcpiClass,
   OcpiEnum,
   OcpiInt,
@@ -39,13 +40,7 @@ export const CommandResultType = OcpiEnum('CommandResultType', [
 export type CommandResultType = Static<typeof CommandResultType>;
 
 /** 2.2: adds CANCEL_RESERVATION. */
-export const CommandType = OcpiEnum('CommandType', [
-  'CANCEL_RESERVATION',
-  'RESERVE_NOW',
-  'START_SESSION',
-  'STOP_SESSION',
-  'UNLOCK_CONNECTOR',
-]);
+export const CommandType = OcpiEnum('CommandType', [...enumValues(v2_1_1.CommandType), 'CANCEL_RESERVATION']);
 export type CommandType = Static<typeof CommandType>;
 
 /** Body for CANCEL_RESERVATION: the Sender's own `reservation_id` from its ReserveNow. */

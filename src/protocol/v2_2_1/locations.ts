@@ -4,6 +4,7 @@ import {
   CiString,
   DateTime,
   DerivedClass,
+  enumValues,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -55,53 +56,26 @@ const LONGITUDE_PATTERN = '^-?[0-9]{1,3}\\.[0-9]{5,7}$';
 // 2.2.1: adds CHARGING_PREFERENCES_CAPABLE, CHIP_CARD_SUPPORT, CONTACTLESS_CARD_SUPPORT,
 // DEBIT_CARD_PAYABLE, PED_TERMINAL, START_SESSION_CONNECTOR_REQUIRED, TOKEN_GROUP_CAPABLE.
 export const Capability = OcpiEnum('Capability', [
-  'CHARGING_PROFILE_CAPABLE',
+  ...enumValues(v2_1_1.Capability),
   'CHARGING_PREFERENCES_CAPABLE',
   'CHIP_CARD_SUPPORT',
   'CONTACTLESS_CARD_SUPPORT',
-  'CREDIT_CARD_PAYABLE',
   'DEBIT_CARD_PAYABLE',
   'PED_TERMINAL',
-  'REMOTE_START_STOP_CAPABLE',
-  'RESERVABLE',
-  'RFID_READER',
   'START_SESSION_CONNECTOR_REQUIRED',
   'TOKEN_GROUP_CAPABLE',
-  'UNLOCK_CAPABLE',
 ]);
 export type Capability = Static<typeof Capability>;
 
 // 2.2.1: adds CHAOJI, DOMESTIC_M/N/O, GBT_AC/DC, NEMA_*, PANTOGRAPH_*.
 export const ConnectorType = OcpiEnum('ConnectorType', [
-  'CHADEMO',
+  ...enumValues(v2_1_1.ConnectorType),
   'CHAOJI',
-  'DOMESTIC_A',
-  'DOMESTIC_B',
-  'DOMESTIC_C',
-  'DOMESTIC_D',
-  'DOMESTIC_E',
-  'DOMESTIC_F',
-  'DOMESTIC_G',
-  'DOMESTIC_H',
-  'DOMESTIC_I',
-  'DOMESTIC_J',
-  'DOMESTIC_K',
-  'DOMESTIC_L',
   'DOMESTIC_M',
   'DOMESTIC_N',
   'DOMESTIC_O',
   'GBT_AC',
   'GBT_DC',
-  'IEC_60309_2_single_16',
-  'IEC_60309_2_three_16',
-  'IEC_60309_2_three_32',
-  'IEC_60309_2_three_64',
-  'IEC_62196_T1',
-  'IEC_62196_T1_COMBO',
-  'IEC_62196_T2',
-  'IEC_62196_T2_COMBO',
-  'IEC_62196_T3A',
-  'IEC_62196_T3C',
   'NEMA_5_20',
   'NEMA_6_30',
   'NEMA_6_50',
@@ -111,33 +85,16 @@ export const ConnectorType = OcpiEnum('ConnectorType', [
   'NEMA_14_50',
   'PANTOGRAPH_BOTTOM_UP',
   'PANTOGRAPH_TOP_DOWN',
-  'TESLA_R',
-  'TESLA_S',
 ]);
 export type ConnectorType = Static<typeof ConnectorType>;
 
 // 2.2.1: adds BIKE_SHARING, TRAM_STOP, METRO_STATION, PARKING_LOT.
 export const Facility = OcpiEnum('Facility', [
-  'HOTEL',
-  'RESTAURANT',
-  'CAFE',
-  'MALL',
-  'SUPERMARKET',
-  'SPORT',
-  'RECREATION_AREA',
-  'NATURE',
-  'MUSEUM',
+  ...enumValues(v2_1_1.Facility),
   'BIKE_SHARING',
-  'BUS_STOP',
-  'TAXI_STAND',
   'TRAM_STOP',
   'METRO_STATION',
-  'TRAIN_STATION',
-  'AIRPORT',
   'PARKING_LOT',
-  'CARPOOL_PARKING',
-  'FUEL_STATION',
-  'WIFI',
 ]);
 export type Facility = Static<typeof Facility>;
 
@@ -154,11 +111,9 @@ export type ParkingType = Static<typeof ParkingType>;
 
 // 2.2.1: adds AC_2_PHASE, AC_2_PHASE_SPLIT.
 export const PowerType = OcpiEnum('PowerType', [
-  'AC_1_PHASE',
+  ...enumValues(v2_1_1.PowerType),
   'AC_2_PHASE',
   'AC_2_PHASE_SPLIT',
-  'AC_3_PHASE',
-  'DC',
 ]);
 export type PowerType = Static<typeof PowerType>;
 

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DateTime,
+  enumValues,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -11,6 +12,7 @@ import {
   Optional,
   ZeroOrMore,
 } from '../common/primitives.js';
+import * as v2_1_1 from '../v2_1_1/sessions.js';
 import { AuthMethod, CdrToken, ChargingPeriod } from './cdrs.js';
 import { ProfileType } from './tokens.js';
 import { Price } from './types.js';
@@ -37,13 +39,7 @@ export const ChargingPreferencesResponse = OcpiEnum('ChargingPreferencesResponse
 export type ChargingPreferencesResponse = Static<typeof ChargingPreferencesResponse>;
 
 // 2.2.1: adds RESERVATION.
-export const SessionStatus = OcpiEnum('SessionStatus', [
-  'ACTIVE',
-  'COMPLETED',
-  'INVALID',
-  'PENDING',
-  'RESERVATION',
-]);
+export const SessionStatus = OcpiEnum('SessionStatus', [...enumValues(v2_1_1.SessionStatus), 'RESERVATION']);
 export type SessionStatus = Static<typeof SessionStatus>;
 
 // 2.2.1: owner fields, `start_date_time`/`end_date_time`, CdrToken instead of auth_id, location by

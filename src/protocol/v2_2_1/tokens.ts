@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DateTime,
+  enumValues,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -10,6 +11,7 @@ import {
   Optional,
   ZeroOrMore,
 } from '../common/primitives.js';
+import * as v2_1_1 from '../v2_1_1/tokens.js';
 import { WhitelistType } from '../v2_1_1/tokens.js';
 import { DisplayText } from './types.js';
 
@@ -50,7 +52,7 @@ export const LocationReferences = OcpiClass('LocationReferences', {
 export type LocationReferences = Static<typeof LocationReferences>;
 
 /** 2.2: adds the app-generated token types AD_HOC_USER and APP_USER. */
-export const TokenType = OcpiEnum('TokenType', ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID']);
+export const TokenType = OcpiEnum('TokenType', [...enumValues(v2_1_1.TokenType), 'AD_HOC_USER', 'APP_USER']);
 export type TokenType = Static<typeof TokenType>;
 
 /**

@@ -1,10 +1,10 @@
 /** OCPI 2.2.1, chapter "Versions": the version information and version details endpoints. */
 import type { Static } from '@sinclair/typebox';
-import { DerivedClass, OcpiClass, OcpiEnum, OneOrMore, Url } from '../common/primitives.js';
+import { DerivedClass, enumValues, OcpiClass, OcpiEnum, OneOrMore, Url } from '../common/primitives.js';
 import * as v2_1_1 from '../v2_1_1/versions.js';
 
 /** 2.2.1: adds 2.2 and 2.2.1. Closed as typed, though a peer's /versions may list newer ones. */
-export const VersionNumber = OcpiEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1']);
+export const VersionNumber = OcpiEnum('VersionNumber', [...enumValues(v2_1_1.VersionNumber), '2.2', '2.2.1']);
 export type VersionNumber = Static<typeof VersionNumber>;
 
 /** Which side of a module an endpoint implements (new in 2.2). */
@@ -16,15 +16,9 @@ export type InterfaceRole = Static<typeof InterfaceRole>;
  * as the spec types it, so a custom id fails validation and must be handled before it.
  */
 export const ModuleID = OcpiEnum('ModuleID', [
-  'cdrs',
+  ...enumValues(v2_1_1.ModuleID),
   'chargingprofiles',
-  'commands',
-  'credentials',
   'hubclientinfo',
-  'locations',
-  'sessions',
-  'tariffs',
-  'tokens',
 ]);
 export type ModuleID = Static<typeof ModuleID>;
 

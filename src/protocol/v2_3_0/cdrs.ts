@@ -3,7 +3,15 @@
  * with the bookings branch's additions (CDR.booking_id, two CdrDimensionType values).
  */
 import type { Static } from '@sinclair/typebox';
-import { CiString, DerivedClass, OcpiEnum, OneOrMore, Optional, ZeroOrMore } from '../common/primitives.js';
+import {
+  CiString,
+  DerivedClass,
+  enumValues,
+  OcpiEnum,
+  OneOrMore,
+  Optional,
+  ZeroOrMore,
+} from '../common/primitives.js';
 import * as v2_2_1 from '../v2_2_1/cdrs.js';
 import { ConnectorType } from './locations.js';
 import { Tariff } from './tariffs.js';
@@ -16,21 +24,9 @@ export { AuthMethod, SignedData, SignedValue } from '../v2_2_1/cdrs.js';
 
 // bookings branch: adds RESERVATION_EXPIRES and RESERVATION_OVERTIME.
 export const CdrDimensionType = OcpiEnum('CdrDimensionType', [
-  'CURRENT',
-  'ENERGY',
-  'ENERGY_EXPORT',
-  'ENERGY_IMPORT',
-  'MAX_CURRENT',
-  'MIN_CURRENT',
-  'MAX_POWER',
-  'MIN_POWER',
-  'PARKING_TIME',
-  'POWER',
-  'RESERVATION_TIME',
+  ...enumValues(v2_2_1.CdrDimensionType),
   'RESERVATION_EXPIRES',
   'RESERVATION_OVERTIME',
-  'STATE_OF_CHARGE',
-  'TIME',
 ]);
 export type CdrDimensionType = Static<typeof CdrDimensionType>;
 

@@ -1,6 +1,6 @@
 /** OCPI 2.3.0, chapter "Commands": remote commands to a Charge Point and their asynchronous result. */
 import type { Static } from '@sinclair/typebox';
-import { DerivedClass, OcpiOpenEnum } from '../common/primitives.js';
+import { DerivedClass, enumValues, OcpiOpenEnum } from '../common/primitives.js';
 import * as v2_2_1 from '../v2_2_1/commands.js';
 import { Token } from './tokens.js';
 
@@ -16,13 +16,7 @@ export {
 } from '../v2_2_1/commands.js';
 
 /** 2.3.0: becomes an OpenEnum (same known values). */
-export const CommandType = OcpiOpenEnum('CommandType', [
-  'CANCEL_RESERVATION',
-  'RESERVE_NOW',
-  'START_SESSION',
-  'STOP_SESSION',
-  'UNLOCK_CONNECTOR',
-]);
+export const CommandType = OcpiOpenEnum('CommandType', enumValues(v2_2_1.CommandType));
 export type CommandType = Static<typeof CommandType>;
 
 /** 2.3.0: token is the 2.3.0 Token. */

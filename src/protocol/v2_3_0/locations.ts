@@ -7,6 +7,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   CiString,
   DerivedClass,
+  enumValues,
   OcpiBoolean,
   OcpiClass,
   OcpiEnum,
@@ -38,21 +39,7 @@ export {
 // ---- enums ----
 
 // 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
-export const Capability = OcpiOpenEnum('Capability', [
-  'CHARGING_PROFILE_CAPABLE',
-  'CHARGING_PREFERENCES_CAPABLE',
-  'CHIP_CARD_SUPPORT',
-  'CONTACTLESS_CARD_SUPPORT',
-  'CREDIT_CARD_PAYABLE',
-  'DEBIT_CARD_PAYABLE',
-  'PED_TERMINAL',
-  'REMOTE_START_STOP_CAPABLE',
-  'RESERVABLE',
-  'RFID_READER',
-  'START_SESSION_CONNECTOR_REQUIRED',
-  'TOKEN_GROUP_CAPABLE',
-  'UNLOCK_CAPABLE',
-]);
+export const Capability = OcpiOpenEnum('Capability', enumValues(v2_2_1.Capability));
 export type Capability = Static<typeof Capability>;
 
 // 2.3.0: new.
@@ -64,56 +51,17 @@ export type ConnectorCapability = Static<typeof ConnectorCapability>;
 
 // 2.3.0: an OpenEnum; adds MCS and SAE_J3400.
 export const ConnectorType = OcpiOpenEnum('ConnectorType', [
-  'CHADEMO',
-  'CHAOJI',
-  'DOMESTIC_A',
-  'DOMESTIC_B',
-  'DOMESTIC_C',
-  'DOMESTIC_D',
-  'DOMESTIC_E',
-  'DOMESTIC_F',
-  'DOMESTIC_G',
-  'DOMESTIC_H',
-  'DOMESTIC_I',
-  'DOMESTIC_J',
-  'DOMESTIC_K',
-  'DOMESTIC_L',
-  'DOMESTIC_M',
-  'DOMESTIC_N',
-  'DOMESTIC_O',
-  'GBT_AC',
-  'GBT_DC',
-  'IEC_60309_2_single_16',
-  'IEC_60309_2_three_16',
-  'IEC_60309_2_three_32',
-  'IEC_60309_2_three_64',
-  'IEC_62196_T1',
-  'IEC_62196_T1_COMBO',
-  'IEC_62196_T2',
-  'IEC_62196_T2_COMBO',
-  'IEC_62196_T3A',
-  'IEC_62196_T3C',
+  ...enumValues(v2_2_1.ConnectorType),
   'MCS',
-  'NEMA_5_20',
-  'NEMA_6_30',
-  'NEMA_6_50',
-  'NEMA_10_30',
-  'NEMA_10_50',
-  'NEMA_14_30',
-  'NEMA_14_50',
-  'PANTOGRAPH_BOTTOM_UP',
-  'PANTOGRAPH_TOP_DOWN',
   'SAE_J3400',
-  'TESLA_R',
-  'TESLA_S',
 ]);
 export type ConnectorType = Static<typeof ConnectorType>;
 
 // 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
-export const EnvironmentalImpactCategory = OcpiOpenEnum('EnvironmentalImpactCategory', [
-  'NUCLEAR_WASTE',
-  'CARBON_DIOXIDE',
-]);
+export const EnvironmentalImpactCategory = OcpiOpenEnum(
+  'EnvironmentalImpactCategory',
+  enumValues(v2_2_1.EnvironmentalImpactCategory),
+);
 export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
 
 // 2.3.0: new.
@@ -121,40 +69,11 @@ export const EVSEPosition = OcpiEnum('EVSEPosition', ['LEFT', 'RIGHT', 'CENTER']
 export type EVSEPosition = Static<typeof EVSEPosition>;
 
 // 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
-export const Facility = OcpiOpenEnum('Facility', [
-  'HOTEL',
-  'RESTAURANT',
-  'CAFE',
-  'MALL',
-  'SUPERMARKET',
-  'SPORT',
-  'RECREATION_AREA',
-  'NATURE',
-  'MUSEUM',
-  'BIKE_SHARING',
-  'BUS_STOP',
-  'TAXI_STAND',
-  'TRAM_STOP',
-  'METRO_STATION',
-  'TRAIN_STATION',
-  'AIRPORT',
-  'PARKING_LOT',
-  'CARPOOL_PARKING',
-  'FUEL_STATION',
-  'WIFI',
-]);
+export const Facility = OcpiOpenEnum('Facility', enumValues(v2_2_1.Facility));
 export type Facility = Static<typeof Facility>;
 
 // 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
-export const ImageCategory = OcpiOpenEnum('ImageCategory', [
-  'CHARGER',
-  'ENTRANCE',
-  'LOCATION',
-  'NETWORK',
-  'OPERATOR',
-  'OTHER',
-  'OWNER',
-]);
+export const ImageCategory = OcpiOpenEnum('ImageCategory', enumValues(v2_2_1.ImageCategory));
 export type ImageCategory = Static<typeof ImageCategory>;
 
 // 2.3.0: new.
@@ -163,26 +82,15 @@ export type ParkingDirection = Static<typeof ParkingDirection>;
 
 // 2.3.0: an OpenEnum; adds EMPLOYEES, TAXIS, TENANTS.
 export const ParkingRestriction = OcpiOpenEnum('ParkingRestriction', [
-  'CUSTOMERS',
-  'DISABLED',
+  ...enumValues(v2_2_1.ParkingRestriction),
   'EMPLOYEES',
-  'EV_ONLY',
-  'MOTORCYCLES',
-  'PLUGGED',
   'TAXIS',
   'TENANTS',
 ]);
 export type ParkingRestriction = Static<typeof ParkingRestriction>;
 
 // 2.3.0: an OpenEnum (2.2.1: closed enum); same known values.
-export const ParkingType = OcpiOpenEnum('ParkingType', [
-  'ALONG_MOTORWAY',
-  'PARKING_GARAGE',
-  'PARKING_LOT',
-  'ON_DRIVEWAY',
-  'ON_STREET',
-  'UNDERGROUND_GARAGE',
-]);
+export const ParkingType = OcpiOpenEnum('ParkingType', enumValues(v2_2_1.ParkingType));
 export type ParkingType = Static<typeof ParkingType>;
 
 // 2.3.0: new.

@@ -1,13 +1,13 @@
 /** OCPI 2.3.0, chapter "Tokens": the Token an eMSP pushes and the real-time authorization exchange. */
 import type { Static } from '@sinclair/typebox';
-import { DerivedClass, OcpiOpenEnum } from '../common/primitives.js';
+import { DerivedClass, enumValues, OcpiOpenEnum } from '../common/primitives.js';
 import * as v2_2_1 from '../v2_2_1/tokens.js';
 
 // Unchanged since 2.2.1.
 export { AllowedType, EnergyContract, LocationReferences, WhitelistType } from '../v2_2_1/tokens.js';
 
 /** 2.3.0: becomes an OpenEnum and adds EMAID (ISO 15118 Plug & Charge contract ids). */
-export const TokenType = OcpiOpenEnum('TokenType', ['AD_HOC_USER', 'APP_USER', 'EMAID', 'OTHER', 'RFID']);
+export const TokenType = OcpiOpenEnum('TokenType', [...enumValues(v2_2_1.TokenType), 'EMAID']);
 export type TokenType = Static<typeof TokenType>;
 
 /**

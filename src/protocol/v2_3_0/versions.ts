@@ -1,13 +1,13 @@
 /** OCPI 2.3.0, chapter "Versions": the version information and version details endpoints. */
 import type { Static } from '@sinclair/typebox';
-import { DerivedClass, OcpiClass, OcpiOpenEnum, OneOrMore } from '../common/primitives.js';
+import { DerivedClass, enumValues, OcpiClass, OcpiOpenEnum, OneOrMore } from '../common/primitives.js';
 import * as v2_2_1 from '../v2_2_1/versions.js';
 
 // Unchanged since 2.2.1.
 export { InterfaceRole } from '../v2_2_1/versions.js';
 
 /** 2.3.0: becomes an OpenEnum (a peer may list versions newer than ours) and adds 2.3.0. */
-export const VersionNumber = OcpiOpenEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1', '2.3.0']);
+export const VersionNumber = OcpiOpenEnum('VersionNumber', [...enumValues(v2_2_1.VersionNumber), '2.3.0']);
 export type VersionNumber = Static<typeof VersionNumber>;
 
 /**
@@ -15,17 +15,7 @@ export type VersionNumber = Static<typeof VersionNumber>;
  * chapter (`payments`) and the bookings branch's Bookings chapter (`Booking`) name module ids the
  * table leaves out; being an OpenEnum, those validate anyway, so they are not added as known values.
  */
-export const ModuleID = OcpiOpenEnum('ModuleID', [
-  'cdrs',
-  'chargingprofiles',
-  'commands',
-  'credentials',
-  'hubclientinfo',
-  'locations',
-  'sessions',
-  'tariffs',
-  'tokens',
-]);
+export const ModuleID = OcpiOpenEnum('ModuleID', enumValues(v2_2_1.ModuleID));
 export type ModuleID = Static<typeof ModuleID>;
 
 /** 2.3.0: version is the 2.3.0 VersionNumber. */
