@@ -20,9 +20,11 @@ import {
 } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { KyselyDeliveryRepository } from './deliveries.js';
 import { StoreError } from './errors.js';
 import { KyselyNodeMetaRepository } from './meta.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from './migrations/index.js';
+import { KyselyObjectRepository } from './objects.js';
 import { KyselyPeerRepository, type RepositoryContext } from './peers.js';
 import type { Database } from './schema.js';
 import type { Store, StoreScope } from './types.js';
@@ -113,6 +115,8 @@ interface ActiveTransaction {
 export class SqlStore implements Store {
   readonly peers: KyselyPeerRepository;
   readonly meta: KyselyNodeMetaRepository;
+  readonly objects: KyselyObjectRepository;
+  readonly deliveries: KyselyDeliveryRepository;
   #closed = false;
   readonly #now: () => Date;
   readonly #transactions = new AsyncLocalStorage<ActiveTransaction>();
@@ -129,6 +133,8 @@ export class SqlStore implements Store {
     const context: RepositoryContext = { now, assertUsable: () => this.#assertUsable() };
     this.peers = new KyselyPeerRepository(db, context);
     this.meta = new KyselyNodeMetaRepository(db, context);
+    this.objects = new KyselyObjectRepository(db, context);
+    this.deliveries = new KyselyDeliveryRepository(db, context, dialect);
   }
 
   #assertUsable(): void {
@@ -156,6 +162,8 @@ export class SqlStore implements Store {
         dialect: this.dialect,
         peers: new KyselyPeerRepository(trx, context),
         meta: new KyselyNodeMetaRepository(trx, context),
+        objects: new KyselyObjectRepository(trx, context),
+        deliveries: new KyselyDeliveryRepository(trx, context, this.dialect),
         ping: async () => {
           context.assertUsable();
           return roundTrip(trx);

@@ -1,6 +1,8 @@
 /** The store: `openStore(url)`, its contract, token helpers and errors. */
 export { type OpenStoreOptions, openStore, SqlStore } from './database.js';
+export { KyselyDeliveryRepository } from './deliveries.js';
 export { PeerNotFoundError, StoreError, UniqueViolationError } from './errors.js';
+export { KyselyObjectRepository, OBJECT_ROWS_PER_STATEMENT } from './objects.js';
 export { hashToken, isTokenHash, newToken, TOKEN_BYTES, tokenMatchesHash } from './tokens.js';
 export * from './types.js';
 export {

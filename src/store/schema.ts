@@ -7,7 +7,7 @@
  * - JSON is text (`JSON.stringify`), because SQLite has no JSON type and pg would return jsonb
  *   already parsed: one encode/decode path instead of two. Nothing queries inside these values.
  */
-import type { PeerStatus } from './types.js';
+import type { DeliveryState, ObjectModule, PeerStatus } from './types.js';
 
 export interface PeersTable {
   id: string;
@@ -32,9 +32,50 @@ export interface NodeMetaTable {
   updated_at: string;
 }
 
+/** Locations and tariffs, ours (peer_id null) and peers'. Booleans are integers 0/1 in both dialects. */
+export interface OcpiObjectsTable {
+  module: ObjectModule;
+  country_code: string;
+  party_id: string;
+  id: string;
+  peer_id: string | null;
+  revision: number;
+  /** JSON object: the canonical document. */
+  data: string;
+  previous_revision: number | null;
+  /** JSON object: the live document at previous_revision. */
+  previous_data: string | null;
+  last_updated: string;
+  deleted: number;
+  published: number;
+  updated_at: string;
+}
+
+/** One row per peer × our object: what is owed, what was acknowledged, and the worker's lease. */
+export interface DeliveriesTable {
+  peer_id: string;
+  module: ObjectModule;
+  country_code: string;
+  party_id: string;
+  object_id: string;
+  pending_revision: number;
+  acked_revision: number | null;
+  state: DeliveryState;
+  force_put: number;
+  attempts: number;
+  next_attempt_at: string;
+  first_failure_at: string | null;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   peers: PeersTable;
   node_meta: NodeMetaTable;
+  ocpi_objects: OcpiObjectsTable;
+  deliveries: DeliveriesTable;
 }
 
 /** A Date as stored: ISO 8601 UTC with milliseconds, always 24 characters for years 0000–9999. */

@@ -80,6 +80,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly peers: PeerRepository;
   readonly meta: NodeMetaRepository;
+  readonly objects: ObjectRepository;
+  readonly deliveries: DeliveryRepository;
   /**
    * Runs `fn` in one transaction with repositories bound to it; rolls back if it throws. Inside
    * `fn` use only `tx`: the outer store throws there (on SQLite it would wait for the
@@ -91,4 +93,214 @@ export interface Store {
   /** A cheap round trip to the database, for /health. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OCPI objects a party publishes (Locations, Tariffs): ours, and those peers push to us.
+
+/** Modules whose objects live in the `ocpi_objects` table. */
+export type ObjectModule = 'locations' | 'tariffs';
+export const OBJECT_MODULES: readonly ObjectModule[] = ['locations', 'tariffs'];
+
+/** An object's identity: its owner party and its id (OCPI ids are natural keys per party). */
+export interface ObjectKey {
+  countryCode: string;
+  partyId: string;
+  /** Location id or Tariff id. */
+  id: string;
+}
+
+/** A party as owner of objects. */
+export interface PartyKey {
+  countryCode: string;
+  partyId: string;
+}
+
+/**
+ * One stored object, in the canonical model (2.3.0 shape). Each change raises `revision` by one;
+ * the delivery rows of our own objects say which revision each peer has acknowledged.
+ */
+export interface OcpiObjectRecord {
+  module: ObjectModule;
+  key: ObjectKey;
+  /** Null: the object is ours (a party this node hosts). Else the peer that sent it to us. */
+  peerId: string | null;
+  /** 1 when created, +1 on every change (put or delete). */
+  revision: number;
+  /** The canonical document. */
+  data: Record<string, unknown>;
+  /**
+   * The document as it was at `revision - 1` (null when created at this revision or before that
+   * was deleted): lets the delivery worker send a peer that holds the previous revision a PATCH
+   * of what changed instead of the whole object.
+   */
+  previous: { revision: number; data: Record<string, unknown> } | null;
+  /** The object's `last_updated`. */
+  lastUpdated: Date;
+  /** A tombstone (a DELETEd tariff): kept so the delivery worker can send the DELETE. */
+  deleted: boolean;
+  /** Locations: the canonical `publish` flag (true when absent); tariffs: always true. */
+  published: boolean;
+  /** When this row last changed (the store's clock). */
+  updatedAt: Date;
+}
+
+export interface PutObjectInput {
+  module: ObjectModule;
+  key: ObjectKey;
+  peerId: string | null;
+  data: Record<string, unknown>;
+  lastUpdated: Date;
+  /** Default: `data.publish !== false`. */
+  published?: boolean;
+}
+
+export interface ObjectListFilter {
+  module: ObjectModule;
+  /** Null: only our own objects. A string: only objects received from that peer. Undefined: both. */
+  peerId?: string | null;
+  /** Only objects of these owners. */
+  parties?: readonly PartyKey[];
+  /** Inclusive lower bound on last_updated. */
+  dateFrom?: Date;
+  /** Exclusive upper bound on last_updated. */
+  dateTo?: Date;
+  /** Only objects with published = true. */
+  publishedOnly?: boolean;
+  /** Include tombstones (default false). */
+  includeDeleted?: boolean;
+}
+
+export interface ObjectRepository {
+  get(module: ObjectModule, key: ObjectKey): Promise<OcpiObjectRecord | undefined>;
+  /**
+   * Creates or replaces the object (also revives a tombstone): revision + 1, the replaced live
+   * document becomes `previous`. Returns the stored record.
+   */
+  put(input: PutObjectInput): Promise<OcpiObjectRecord>;
+  /**
+   * Many puts in the calling transaction (pull sync pages, imports). With `skipOlder`, an input
+   * whose lastUpdated is older than the stored object's is left out (a late or repeated message
+   * never turns the clock back). Returns the number of objects written.
+   */
+  putMany(inputs: readonly PutObjectInput[], options?: { skipOlder?: boolean }): Promise<number>;
+  /** Turns the object into a tombstone (revision + 1); undefined when there is no live object. */
+  markDeleted(module: ObjectModule, key: ObjectKey, lastUpdated: Date): Promise<OcpiObjectRecord | undefined>;
+  /** Ordered by last_updated, then country_code, party_id, id (a stable order for offset pages). */
+  list(filter: ObjectListFilter, page: { offset: number; limit: number }): Promise<OcpiObjectRecord[]>;
+  count(filter: ObjectListFilter): Promise<number>;
+  /** Every matching object in list order, read in batches (keyset pagination, memory stays flat). */
+  iterate(filter: ObjectListFilter, batchSize?: number): AsyncIterable<OcpiObjectRecord>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery state: which revision of which of our objects each peer has acknowledged.
+
+/**
+ * PENDING: the peer should get the object's current state (due at nextAttemptAt).
+ * PARKED: the peer is unreachable; waits for the peer to answer a probe again.
+ * REFUSED: the peer answered this object with an OCPI client error (2xxx): retrying the same
+ *   state cannot help; waits for the object to change or an operator to retry it. The peer is
+ *   not unreachable: its other rows go on.
+ * DONE: the peer has acknowledged pendingRevision (ackedRevision >= pendingRevision).
+ */
+export type DeliveryState = 'PENDING' | 'PARKED' | 'REFUSED' | 'DONE';
+export const DELIVERY_STATES: readonly DeliveryState[] = ['PENDING', 'PARKED', 'REFUSED', 'DONE'];
+
+/** One row per (peer, object): not a copy of a message, just what is owed and what was acknowledged. */
+export interface DeliveryRecord {
+  peerId: string;
+  module: ObjectModule;
+  key: ObjectKey;
+  /** The newest revision the peer should get. */
+  pendingRevision: number;
+  /** The revision the peer last acknowledged (null: never). */
+  ackedRevision: number | null;
+  state: DeliveryState;
+  /** Send the whole object (PUT) even when a PATCH would do: set after an outage. */
+  forcePut: boolean;
+  /** Failed attempts since the last success. */
+  attempts: number;
+  nextAttemptAt: Date;
+  /** When the current run of failures began (null after a success). */
+  firstFailureAt: Date | null;
+  lastError: string | null;
+  /** The worker holding the row, until lockedUntil (a lease: a crashed worker's rows come free). */
+  lockedBy: string | null;
+  lockedUntil: Date | null;
+  updatedAt: Date;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  now: Date;
+  /** Most rows to take. */
+  limit: number;
+  /** How long the claim holds (lockedUntil = now + leaseMs). */
+  leaseMs: number;
+}
+
+export interface DeliveryListFilter {
+  state?: DeliveryState | readonly DeliveryState[];
+  peerId?: string;
+  module?: ObjectModule;
+  /** Default 1000. */
+  limit?: number;
+}
+
+export interface DeliveryRepository {
+  /**
+   * Marks `revision` of the object as owed to each peer (in the caller's transaction, beside the
+   * data change): inserts the row or raises its pendingRevision, state PENDING due now (a row
+   * waiting out a retry backoff keeps its time; a REFUSED row is tried again, the object changed).
+   * A peer that has PARKED rows is unreachable: its row is PARKED too, and goes when it is back.
+   */
+  markPending(
+    peerIds: readonly string[],
+    module: ObjectModule,
+    key: ObjectKey,
+    revision: number,
+  ): Promise<void>;
+  /**
+   * Takes up to `limit` PENDING rows due at `now` and not leased by another worker (PostgreSQL:
+   * FOR UPDATE SKIP LOCKED, so workers sharing the database never take the same row).
+   */
+  claim(options: ClaimOptions): Promise<DeliveryRecord[]>;
+  /** PARKED rows due for a probe (nextAttemptAt <= now), at most one per peer, leased like claim. */
+  claimProbes(options: ClaimOptions): Promise<DeliveryRecord[]>;
+  /**
+   * The peer has acknowledged `sentRevision`: ackedRevision = max(acked, sent); DONE when nothing
+   * newer is owed, else PENDING due now; attempts, errors, forcePut and the lease cleared.
+   * Only when `workerId` still holds the lease; returns false otherwise (nothing changed).
+   */
+  acknowledge(record: DeliveryRecord, workerId: string, sentRevision: number): Promise<boolean>;
+  /** A failed attempt: attempts + 1, due again at nextAttemptAt, lease released. */
+  reschedule(
+    record: DeliveryRecord,
+    workerId: string,
+    update: { nextAttemptAt: Date; error: string; firstFailureAt: Date },
+  ): Promise<boolean>;
+  /**
+   * This one row failed for a reason a retry will not mend (the peer refused the object with a
+   * 2xxx): REFUSED, with its error, until the object changes (markPending) or an operator
+   * retries it (`unpark` with `refused`). Only while `workerId` holds the lease.
+   */
+  refuse(record: DeliveryRecord, workerId: string, error: string): Promise<boolean>;
+  /** The peer is unreachable: every PENDING row of the peer becomes PARKED, due for a probe at nextProbeAt. */
+  parkPeer(peerId: string, update: { nextProbeAt: Date; error: string }): Promise<number>;
+  /** A probe failed: the peer's PARKED rows are due for the next probe at nextProbeAt; leases released. */
+  deferProbe(peerId: string, update: { nextProbeAt: Date; error: string }): Promise<number>;
+  /**
+   * The peer answers again (or an operator says retry): PARKED rows (and REFUSED ones too when
+   * `refused`) → PENDING, forcePut, due now, attempts reset. Leases are kept, so the worker
+   * whose probe just succeeded can still acknowledge its row.
+   */
+  unpark(filter: { peerId?: string; refused?: boolean }, now: Date): Promise<number>;
+  get(peerId: string, module: ObjectModule, key: ObjectKey): Promise<DeliveryRecord | undefined>;
+  /** Oldest nextAttemptAt first. */
+  list(filter?: DeliveryListFilter): Promise<DeliveryRecord[]>;
+  /** Rows per peer and state (for `roamkit outbox list` and the admin API). */
+  counts(): Promise<{ peerId: string; state: DeliveryState; count: number }[]>;
+  /** Forgets a peer's rows (the peer was unregistered). */
+  deleteForPeer(peerId: string): Promise<number>;
 }

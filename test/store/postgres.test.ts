@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 import { storeContractSuite } from './contract-suite.js';
+import { objectsContractSuite } from './objects-suite.js';
 import {
   dropTestSchemas,
   newTestSchema,
@@ -24,6 +25,7 @@ if (unreachable && pgRequired) {
   it('store on PostgreSQL', { skip: `${unreachable}: PostgreSQL store tests skipped` }, () => {});
 } else {
   storeContractSuite(postgresTarget());
+  objectsContractSuite(postgresTarget());
 
   describe('PostgreSQL schemas', () => {
     const schemas: string[] = [];

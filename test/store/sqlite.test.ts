@@ -10,10 +10,13 @@ import { openStore } from '../../src/store/database.js';
 import { StoreError } from '../../src/store/errors.js';
 import { hashToken } from '../../src/store/tokens.js';
 import { storeContractSuite } from './contract-suite.js';
+import { objectsContractSuite } from './objects-suite.js';
 import { sqliteFileTarget, sqliteMemoryTarget } from './targets.js';
 
 storeContractSuite(sqliteMemoryTarget());
 storeContractSuite(sqliteFileTarget());
+objectsContractSuite(sqliteMemoryTarget());
+objectsContractSuite(sqliteFileTarget());
 
 describe('SQLite file store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roamkit-sqlite-'));

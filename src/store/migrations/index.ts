@@ -5,9 +5,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { m0001_peers } from './0001_peers.js';
+import { m0002_objects_deliveries } from './0002_objects_deliveries.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_peers': m0001_peers,
+  '0002_objects_deliveries': m0002_objects_deliveries,
 };
 
 export const migrationProvider: MigrationProvider = {

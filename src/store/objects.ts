@@ -1,0 +1,331 @@
+/**
+ * ObjectRepository over Kysely: Locations and Tariffs, ours and peers', with revisions and
+ * tombstones (see types.ts). Every write is one upsert statement that computes the new revision
+ * and `previous` from the stored row itself, so concurrent writers cannot lose a revision and a
+ * page of a thousand objects costs one round trip per chunk instead of one per object.
+ */
+import { type ExpressionBuilder, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { StoreError, translateDriverError } from './errors.js';
+import type { RepositoryContext } from './peers.js';
+import { type Database, fromDbTime, type OcpiObjectsTable, toDbTime } from './schema.js';
+import {
+  OBJECT_MODULES,
+  type ObjectKey,
+  type ObjectListFilter,
+  type ObjectModule,
+  type ObjectRepository,
+  type OcpiObjectRecord,
+  type PutObjectInput,
+} from './types.js';
+
+/**
+ * Rows per multi-row insert. 13 bound parameters a row: 1000 rows stay far below SQLite's
+ * 32766 (and PostgreSQL's 65535) parameters per statement.
+ */
+export const OBJECT_ROWS_PER_STATEMENT = 1000;
+const DEFAULT_BATCH_SIZE = 500;
+
+/** A JSON column that must hold an object; anything else means the row was damaged outside the store. */
+export function parseJsonObject(text: string, column: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new StoreError(`${column} holds invalid JSON`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new StoreError(`${column} holds JSON that is not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function isObjectModule(value: unknown): value is ObjectModule {
+  return OBJECT_MODULES.includes(value as ObjectModule);
+}
+
+export function objectFromRow(row: Selectable<OcpiObjectsTable>): OcpiObjectRecord {
+  if (!isObjectModule(row.module))
+    throw new StoreError(`ocpi_objects.module holds ${JSON.stringify(row.module)}`);
+  const revision = Number(row.revision);
+  const previous =
+    row.previous_revision === null || row.previous_data === null
+      ? null
+      : {
+          revision: Number(row.previous_revision),
+          data: parseJsonObject(row.previous_data, 'ocpi_objects.previous_data'),
+        };
+  return {
+    module: row.module,
+    key: { countryCode: row.country_code, partyId: row.party_id, id: row.id },
+    peerId: row.peer_id,
+    revision,
+    data: parseJsonObject(row.data, 'ocpi_objects.data'),
+    previous,
+    lastUpdated: fromDbTime(row.last_updated, 'ocpi_objects.last_updated'),
+    deleted: Number(row.deleted) === 1,
+    published: Number(row.published) === 1,
+    updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
+  };
+}
+
+function checkInput(input: PutObjectInput): void {
+  if (!isObjectModule(input.module))
+    throw new TypeError(`module must be one of ${OBJECT_MODULES.join(', ')}`);
+  const { countryCode, partyId, id } = input.key;
+  if (![countryCode, partyId, id].every((part) => typeof part === 'string' && part.length > 0)) {
+    throw new TypeError('an object key needs countryCode, partyId and id (non-empty strings)');
+  }
+  if (input.data === null || typeof input.data !== 'object' || Array.isArray(input.data)) {
+    throw new TypeError('data must be a JSON object');
+  }
+  if (!(input.lastUpdated instanceof Date) || Number.isNaN(input.lastUpdated.getTime())) {
+    throw new TypeError('lastUpdated must be a valid Date');
+  }
+}
+
+/** The row of a new object; on conflict the upsert turns it into the next revision instead. */
+function insertRow(input: PutObjectInput, updatedAt: string): Insertable<OcpiObjectsTable> {
+  return {
+    module: input.module,
+    country_code: input.key.countryCode,
+    party_id: input.key.partyId,
+    id: input.key.id,
+    peer_id: input.peerId,
+    revision: 1,
+    data: JSON.stringify(input.data),
+    previous_revision: null,
+    previous_data: null,
+    last_updated: toDbTime(input.lastUpdated),
+    deleted: 0,
+    published: (input.published ?? input.data.publish !== false) ? 1 : 0,
+    updated_at: updatedAt,
+  };
+}
+
+function keyOf(module: ObjectModule, key: ObjectKey): string {
+  return JSON.stringify([module, key.countryCode, key.partyId, key.id]);
+}
+
+/**
+ * Splits inputs into statements of at most `size` rows with no key twice in one statement
+ * (PostgreSQL refuses an upsert touching a row twice; a repeat goes to the next statement, which
+ * keeps the sequential meaning: the later input is the next revision).
+ */
+function chunks(inputs: readonly PutObjectInput[], size: number): PutObjectInput[][] {
+  const result: PutObjectInput[][] = [];
+  let current: PutObjectInput[] = [];
+  let keys = new Set<string>();
+  for (const input of inputs) {
+    const key = keyOf(input.module, input.key);
+    if (current.length >= size || keys.has(key)) {
+      result.push(current);
+      current = [];
+      keys = new Set();
+    }
+    current.push(input);
+    keys.add(key);
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+type ObjectsExpressionBuilder = ExpressionBuilder<Database, 'ocpi_objects'>;
+
+/** The filter as one condition; `parties: []` is handled by the callers (matches nothing). */
+function filterCondition(eb: ObjectsExpressionBuilder, filter: ObjectListFilter) {
+  const conditions = [eb('module', '=', filter.module)];
+  if (filter.peerId === null) conditions.push(eb('peer_id', 'is', null));
+  else if (filter.peerId !== undefined) conditions.push(eb('peer_id', '=', filter.peerId));
+  if (filter.parties) {
+    conditions.push(
+      eb.or(
+        filter.parties.map((p) =>
+          eb.and([eb('country_code', '=', p.countryCode), eb('party_id', '=', p.partyId)]),
+        ),
+      ),
+    );
+  }
+  if (filter.dateFrom) conditions.push(eb('last_updated', '>=', toDbTime(filter.dateFrom)));
+  if (filter.dateTo) conditions.push(eb('last_updated', '<', toDbTime(filter.dateTo)));
+  if (filter.publishedOnly) conditions.push(eb('published', '=', 1));
+  if (!filter.includeDeleted) conditions.push(eb('deleted', '=', 0));
+  return eb.and(conditions);
+}
+
+function matchesNothing(filter: ObjectListFilter): boolean {
+  return filter.parties !== undefined && filter.parties.length === 0;
+}
+
+export class KyselyObjectRepository implements ObjectRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly context: RepositoryContext,
+  ) {}
+
+  private async run<T>(query: () => Promise<T>): Promise<T> {
+    this.context.assertUsable();
+    try {
+      return await query();
+    } catch (err) {
+      throw translateDriverError(err, 'ocpi_objects');
+    }
+  }
+
+  /**
+   * Insert, or on conflict the next revision: revision + 1, the replaced live document as
+   * `previous` (none after a tombstone), not deleted. With `skipOlder` the update only happens
+   * when the input is not older than the stored object (ISO text compares as time).
+   */
+  private upsert(inputs: readonly PutObjectInput[], skipOlder: boolean) {
+    const updatedAt = toDbTime(this.context.now());
+    return this.db
+      .insertInto('ocpi_objects')
+      .values(inputs.map((input) => insertRow(input, updatedAt)))
+      .onConflict((oc) => {
+        const update = oc.columns(['module', 'country_code', 'party_id', 'id']).doUpdateSet((eb) => ({
+          peer_id: eb.ref('excluded.peer_id'),
+          revision: sql<number>`ocpi_objects.revision + 1`,
+          data: eb.ref('excluded.data'),
+          previous_revision: sql<
+            number | null
+          >`case when ocpi_objects.deleted = 0 then ocpi_objects.revision else null end`,
+          previous_data: sql<
+            string | null
+          >`case when ocpi_objects.deleted = 0 then ocpi_objects.data else null end`,
+          last_updated: eb.ref('excluded.last_updated'),
+          deleted: 0,
+          published: eb.ref('excluded.published'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }));
+        return skipOlder
+          ? update.where(sql<boolean>`excluded.last_updated >= ocpi_objects.last_updated`)
+          : update;
+      });
+  }
+
+  async get(module: ObjectModule, key: ObjectKey): Promise<OcpiObjectRecord | undefined> {
+    const row = await this.run(() =>
+      this.db
+        .selectFrom('ocpi_objects')
+        .selectAll()
+        .where('module', '=', module)
+        .where('country_code', '=', key.countryCode)
+        .where('party_id', '=', key.partyId)
+        .where('id', '=', key.id)
+        .executeTakeFirst(),
+    );
+    return row && objectFromRow(row);
+  }
+
+  async put(input: PutObjectInput): Promise<OcpiObjectRecord> {
+    checkInput(input);
+    const row = await this.run(() => this.upsert([input], false).returningAll().executeTakeFirstOrThrow());
+    return objectFromRow(row);
+  }
+
+  async putMany(inputs: readonly PutObjectInput[], options: { skipOlder?: boolean } = {}): Promise<number> {
+    for (const input of inputs) checkInput(input);
+    let written = 0;
+    for (const chunk of chunks(inputs, OBJECT_ROWS_PER_STATEMENT)) {
+      // RETURNING counts the rows actually written in both dialects (a skipped conflict returns none).
+      const rows = await this.run(() =>
+        this.upsert(chunk, options.skipOlder === true)
+          .returning('revision')
+          .execute(),
+      );
+      written += rows.length;
+    }
+    return written;
+  }
+
+  async markDeleted(
+    module: ObjectModule,
+    key: ObjectKey,
+    lastUpdated: Date,
+  ): Promise<OcpiObjectRecord | undefined> {
+    const updatedAt = toDbTime(this.context.now());
+    // The tombstone keeps its last document as `data` (what a DELETE names) and as `previous`.
+    const row = await this.run(() =>
+      this.db
+        .updateTable('ocpi_objects')
+        .set((eb) => ({
+          revision: eb('revision', '+', 1),
+          previous_revision: eb.ref('revision'),
+          previous_data: eb.ref('data'),
+          deleted: 1,
+          last_updated: toDbTime(lastUpdated),
+          updated_at: updatedAt,
+        }))
+        .where('module', '=', module)
+        .where('country_code', '=', key.countryCode)
+        .where('party_id', '=', key.partyId)
+        .where('id', '=', key.id)
+        .where('deleted', '=', 0)
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    return row && objectFromRow(row);
+  }
+
+  async list(filter: ObjectListFilter, page: { offset: number; limit: number }): Promise<OcpiObjectRecord[]> {
+    if (matchesNothing(filter) || page.limit <= 0) return [];
+    const rows = await this.run(() =>
+      this.db
+        .selectFrom('ocpi_objects')
+        .selectAll()
+        .where((eb) => filterCondition(eb, filter))
+        .orderBy('last_updated')
+        .orderBy('country_code')
+        .orderBy('party_id')
+        .orderBy('id')
+        .limit(Math.floor(page.limit))
+        .offset(Math.max(0, Math.floor(page.offset)))
+        .execute(),
+    );
+    return rows.map(objectFromRow);
+  }
+
+  async count(filter: ObjectListFilter): Promise<number> {
+    if (matchesNothing(filter)) return 0;
+    const row = await this.run(() =>
+      this.db
+        .selectFrom('ocpi_objects')
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where((eb) => filterCondition(eb, filter))
+        .executeTakeFirstOrThrow(),
+    );
+    return Number(row.count);
+  }
+
+  async *iterate(filter: ObjectListFilter, batchSize = DEFAULT_BATCH_SIZE): AsyncIterable<OcpiObjectRecord> {
+    if (matchesNothing(filter)) return;
+    const size = Math.max(1, Math.floor(batchSize));
+    let after: [string, string, string, string] | undefined;
+    for (;;) {
+      const from = after;
+      const rows = await this.run(() => {
+        let query = this.db
+          .selectFrom('ocpi_objects')
+          .selectAll()
+          .where((eb) => filterCondition(eb, filter));
+        if (from) {
+          // Keyset: strictly after the last row seen, in list order (a row value comparison).
+          query = query.where((eb) =>
+            eb(eb.refTuple('last_updated', 'country_code', 'party_id', 'id'), '>', eb.tuple(...from)),
+          );
+        }
+        return query
+          .orderBy('last_updated')
+          .orderBy('country_code')
+          .orderBy('party_id')
+          .orderBy('id')
+          .limit(size)
+          .execute();
+      });
+      const last = rows[rows.length - 1];
+      for (const row of rows) yield objectFromRow(row);
+      if (!last || rows.length < size) return;
+      after = [last.last_updated, last.country_code, last.party_id, last.id];
+    }
+  }
+}
