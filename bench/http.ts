@@ -61,6 +61,29 @@ async function measure(url: string, headers: Record<string, string>, seconds: nu
   return result.requests.total / result.duration;
 }
 
+/**
+ * Requests per second of `subject` and `baseline`, measured interleaved (warm-up, then subject,
+ * baseline, subject, baseline …) and averaged over the rounds.
+ */
+export async function measureHttp(
+  subject: { url: string; headers: Record<string, string> },
+  baseline: { url: string; headers: Record<string, string> },
+  options: HttpBenchOptions = {},
+): Promise<{ subject: number; baseline: number }> {
+  const seconds = options.seconds ?? 3;
+  const rounds = options.rounds ?? 2;
+  const connections = options.connections ?? 10;
+  await measure(subject.url, subject.headers, 1, connections);
+  await measure(baseline.url, baseline.headers, 1, connections);
+  let a = 0;
+  let b = 0;
+  for (let round = 0; round < rounds; round++) {
+    a += await measure(subject.url, subject.headers, seconds, connections);
+    b += await measure(baseline.url, baseline.headers, seconds, connections);
+  }
+  return { subject: a / rounds, baseline: b / rounds };
+}
+
 export async function runHttpBenchmarks(options: HttpBenchOptions = {}): Promise<BenchResult[]> {
   const seconds = options.seconds ?? 3;
   const rounds = options.rounds ?? 2;
@@ -109,19 +132,14 @@ export async function runHttpBenchmarks(options: HttpBenchOptions = {}): Promise
   const results: BenchResult[] = [];
   try {
     for (const path of paths) {
-      const appUrl = `${config.publicUrl}${path}`;
-      const bareUrl = `http://127.0.0.1:${barePort}${path}`;
-      // Warm-up: JIT, connection pools, SQLite's page cache.
-      await measure(appUrl, headers, 1, connections);
-      await measure(bareUrl, headers, 1, connections);
-      let appRate = 0;
-      let bareRate = 0;
-      for (let round = 0; round < rounds; round++) {
-        appRate += await measure(appUrl, headers, seconds, connections);
-        bareRate += await measure(bareUrl, headers, seconds, connections);
-      }
-      appRate /= rounds;
-      bareRate /= rounds;
+      // Warm-up first (JIT, connection pools, SQLite's page cache), then interleaved rounds.
+      const rates = await measureHttp(
+        { url: `${config.publicUrl}${path}`, headers },
+        { url: `http://127.0.0.1:${barePort}${path}`, headers },
+        { seconds, rounds, connections },
+      );
+      const appRate = rates.subject;
+      const bareRate = rates.baseline;
       results.push({
         name: `HTTP GET ${path} (auth, app)`,
         opsPerSec: appRate,

@@ -19,12 +19,17 @@ export type SettingKey =
   | 'versions'
   | 'adminToken'
   | 'dev'
-  | 'logLevel';
+  | 'logLevel'
+  | 'modules'
+  | 'pagination'
+  | 'delivery'
+  | 'sync';
 
 interface SettingDef {
   key: SettingKey;
-  flag: string;
-  env: string;
+  /** Undefined for groups of settings, which only a config file can hold. */
+  flag?: string;
+  env?: string;
 }
 
 /** Every setting, its flag and its environment variable (the flag's name in upper snake case). */
@@ -38,6 +43,11 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'adminToken', flag: '--admin-token', env: 'ROAMKIT_ADMIN_TOKEN' },
   { key: 'dev', flag: '--dev', env: 'ROAMKIT_DEV' },
   { key: 'logLevel', flag: '--log-level', env: 'ROAMKIT_LOG_LEVEL' },
+  { key: 'modules', flag: '--modules', env: 'ROAMKIT_MODULES' },
+  // Groups of settings: the config file only (an object each; see docs/configuration.md).
+  { key: 'pagination' },
+  { key: 'delivery' },
+  { key: 'sync' },
 ];
 
 /** The environment variable naming the config file (the `--config` flag wins over it). */
@@ -156,13 +166,13 @@ export function resolveSettings(
   const out = {} as Record<SettingKey, ResolvedSetting>;
   for (const { key, flag, env: envName } of SETTINGS) {
     const fromFlag = flags[key];
-    const fromEnv = env[envName];
+    const fromEnv = envName === undefined ? undefined : env[envName];
     if (fromFlag !== undefined && !(Array.isArray(fromFlag) && fromFlag.length === 0)) {
-      out[key] = { value: fromFlag, source: flag };
+      out[key] = { value: fromFlag, source: flag ?? key };
     } else if (fromEnv !== undefined && fromEnv !== '') {
       // A list in one variable: ROAMKIT_PARTIES="NL:RMK:CPO NL:RMK:EMSP" (commas work too).
       const value = key === 'parties' ? fromEnv.split(/[\s,]+/).filter((s) => s !== '') : fromEnv;
-      out[key] = { value, source: envName };
+      out[key] = { value, source: envName ?? key };
     } else if (file !== undefined && file.values[key] !== undefined) {
       out[key] = { value: file.values[key], source: `config file ${file.path}` };
     } else {
@@ -269,6 +279,10 @@ export function checkServeSettings(settings: Record<SettingKey, ResolvedSetting>
       versions: settings.versions.value,
       dev: settings.dev.value,
       adminToken: settings.adminToken.value,
+      modules: settings.modules.value,
+      pagination: settings.pagination.value,
+      delivery: settings.delivery.value,
+      sync: settings.sync.value,
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

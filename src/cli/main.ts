@@ -9,10 +9,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConversionError } from '../model/index.js';
 import { isOcpiVersion, OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
 import { convertDocument, parseParty } from './convert.js';
+import { addDataCommands } from './data.js';
 import { addOpenApiCommand } from './openapi.js';
+import { addOutboxCommand } from './outbox.js';
 import { addPeersCommand } from './peers.js';
 import { InputError, readDocument } from './read-documents.js';
 import { addServeCommand } from './serve.js';
+import { addSyncCommand } from './sync.js';
 import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
 
 function parseVersion(value: string): OcpiVersion {
@@ -93,6 +96,9 @@ export function buildProgram(io: CliIo): Command {
   addOpenApiCommand(program, io, parseVersion);
   addServeCommand(program, io);
   addPeersCommand(program, io);
+  addSyncCommand(program, io);
+  addDataCommands(program, io);
+  addOutboxCommand(program, io);
 
   return program;
 }

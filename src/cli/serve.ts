@@ -31,6 +31,9 @@ export const META_KEYS = {
   parties: 'parties',
   versions: 'versions',
   dev: 'dev',
+  pagination: 'pagination',
+  delivery: 'delivery',
+  sync: 'sync',
 } as const;
 
 /** What the node tells `roamkit peers --db` about itself (never the admin token). */
@@ -40,6 +43,9 @@ export async function recordNodeMeta(store: SqlStore, config: NodeConfig): Promi
     await tx.meta.set(META_KEYS.parties, config.parties);
     await tx.meta.set(META_KEYS.versions, config.versions);
     await tx.meta.set(META_KEYS.dev, config.dev);
+    await tx.meta.set(META_KEYS.pagination, config.pagination);
+    await tx.meta.set(META_KEYS.delivery, config.delivery);
+    await tx.meta.set(META_KEYS.sync, config.sync);
   });
 }
 
@@ -107,6 +113,10 @@ export async function startServer(
       `cannot record the node in ${redactStoreUrl(settings.db)}: ${(error as Error).message}`,
     );
   }
+  // The background work of a node: pushing our changes to peers, pulling theirs on schedule.
+  const { delivery, sync } = app.platform;
+  delivery.start();
+  sync.start();
   const urls = ocpiUrls(config.publicUrl);
   return {
     app,
@@ -116,6 +126,7 @@ export async function startServer(
     versionsUrl: urls.versions,
     close: async () => {
       try {
+        await Promise.all([delivery.stop(), sync.stop()]);
         await app.close();
       } finally {
         await store.close();
@@ -179,6 +190,10 @@ export function addServeCommand(program: Command, io: ServeIo): Command {
     .option('--public-url <url>', 'the URL peers reach this node at (default http://HOST:PORT)')
     .option('--party <CC:PARTY:ROLE>', 'a party this node hosts, e.g. NL:RMK:CPO (repeatable)', collect)
     .option('--versions <list>', `OCPI versions offered (default ${OCPI_VERSIONS.join(',')})`)
+    .option(
+      '--modules <list>',
+      'OCPI modules served, e.g. locations,tariffs (default: every implemented one)',
+    )
     .option(
       '--admin-token <token>',
       'enables the admin API under /admin (prefer ROAMKIT_ADMIN_TOKEN: flags show in ps)',

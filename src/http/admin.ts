@@ -1,6 +1,8 @@
 /**
- * The admin API: what operators do with peers (invite, register, list, update, unregister), over
- * HTTP under `/admin`, for `roamkit peers --url` and for scripts. Not OCPI: plain JSON, no
+ * The admin API: what operators do with peers (invite, register, list, update, unregister), with
+ * our own Locations and Tariffs (publish, patch, remove: peers get them by push) and with the
+ * outbox of those pushes (list, retry), over HTTP under `/admin`, for `roamkit peers --url`,
+ * `roamkit outbox --url` and for scripts. Not OCPI: plain JSON, no
  * envelope, its own bearer token (`adminToken` in the configuration), its own not-found and error
  * answers. Without an admin token configured every `/admin` path answers 404: the API is off.
  *
@@ -9,10 +11,19 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HandshakeError, PeerStateError } from '../platform/credentials.js';
+import { canonicalDocument } from '../platform/delivery/input.js';
+import { OutboxError, outboxActions } from '../platform/delivery/outbox.js';
+import { OBJECT_TYPES, PublishError } from '../platform/delivery/publisher.js';
 import { type PeerView, peerView } from '../platform/peers.js';
 import type { Platform } from '../platform/platform.js';
 import { tokensEqual } from '../protocol/index.js';
-import { PEER_STATUSES, type PeerStatus } from '../store/types.js';
+import {
+  type ObjectKey,
+  type ObjectModule,
+  type OcpiObjectRecord,
+  PEER_STATUSES,
+  type PeerStatus,
+} from '../store/types.js';
 import { BodyNotJsonError } from './envelope.js';
 
 export const ADMIN_BASE_PATH = '/admin';
@@ -209,7 +220,55 @@ export interface AdminErrorBody {
   message: string;
   field?: string;
   ocpi_status?: number;
+  /** An invalid document: every problem, by JSON pointer. */
+  issues?: { pointer: string; message: string }[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Our objects (the publisher) and the outbox.
+
+/** One of our objects as the admin API answers it. */
+export interface ObjectView {
+  module: ObjectModule;
+  countryCode: string;
+  partyId: string;
+  id: string;
+  revision: number;
+  lastUpdated: string;
+  deleted: boolean;
+  published: boolean;
+  /** The canonical (2.3.0) document. */
+  data: Record<string, unknown>;
+}
+
+export function objectView(record: OcpiObjectRecord): ObjectView {
+  return {
+    module: record.module,
+    countryCode: record.key.countryCode,
+    partyId: record.key.partyId,
+    id: record.key.id,
+    revision: record.revision,
+    lastUpdated: record.lastUpdated.toISOString(),
+    deleted: record.deleted,
+    published: record.published,
+    data: record.data,
+  };
+}
+
+/** Path parameters of an object URL: `/:cc/:pid/:id[/:evse[/:connector]]`. */
+interface ObjectParams {
+  cc: string;
+  pid: string;
+  id: string;
+  evse?: string;
+  connector?: string;
+}
+
+const objectKey = (p: ObjectParams): ObjectKey => ({ countryCode: p.cc, partyId: p.pid, id: p.id });
+
+/** The object type a location patch path names. */
+const patchType = (module: ObjectModule, path: readonly string[]) =>
+  module === 'tariffs' ? 'Tariff' : (['Location', 'EVSE', 'Connector'][path.length] as string);
 
 function sendError(reply: FastifyReply, httpStatus: number, body: AdminErrorBody): FastifyReply {
   return reply.code(httpStatus).type('application/json; charset=utf-8').send(body);
@@ -269,6 +328,20 @@ export function registerAdminApi(app: FastifyInstance): void {
             ...(error.details.ocpiStatus === undefined ? {} : { ocpi_status: error.details.ocpiStatus }),
           });
         }
+        if (error instanceof PublishError) {
+          return sendError(reply, error.kind === 'unknown_object' ? 404 : 400, {
+            error: error.kind === 'unknown_object' ? 'not_found' : 'bad_request',
+            message: error.message,
+            ...(error.issues.length === 0 ? {} : { issues: error.issues }),
+          });
+        }
+        if (error instanceof OutboxError) {
+          return sendError(reply, error.kind === 'not_found' ? 404 : 400, {
+            error: error.kind,
+            message: error.message,
+            ...(error.field === undefined ? {} : { field: error.field }),
+          });
+        }
         if (error instanceof BodyNotJsonError) {
           return sendError(reply, 400, { error: 'bad_request', message: error.message, field: '(body)' });
         }
@@ -289,6 +362,8 @@ export function registerAdminApi(app: FastifyInstance): void {
       });
 
       const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+      const { publisher } = platform;
+      const outbox = outboxActions(platform.store);
 
       admin.post('/peers/invite', async (request, reply) => {
         const result = await actions.invite(request.body);
@@ -312,6 +387,58 @@ export function registerAdminApi(app: FastifyInstance): void {
       admin.post('/peers/:id/unregister', async (request) => {
         const result = await actions.unregister(idOf(request));
         request.log.info({ peerId: result.peer.id, remoteOk: result.remote.ok }, 'admin: unregistered peer');
+        return result;
+      });
+
+      // Our objects: peers get every change by push (the delivery worker).
+      for (const module of ['locations', 'tariffs'] as const) {
+        const type = OBJECT_TYPES[module];
+        admin.put(`/${module}`, async (request) => {
+          const query = request.query as { ocpi?: unknown; party?: unknown };
+          const record = await publisher.put(module, canonicalDocument(type, request.body, query));
+          request.log.info({ module, object: record.key, revision: record.revision }, 'admin: published');
+          return { object: objectView(record) };
+        });
+        const depths = module === 'locations' ? ['', '/:evse', '/:evse/:connector'] : [''];
+        for (const tail of depths) {
+          admin.patch(`/${module}/:cc/:pid/:id${tail}`, async (request) => {
+            const params = request.params as ObjectParams;
+            const path = [params.evse, params.connector].filter((p): p is string => p !== undefined);
+            const query = request.query as { ocpi?: unknown; party?: unknown };
+            const changes = canonicalDocument(patchType(module, path), request.body, query, {
+              partial: true,
+              owner: { country_code: params.cc.toUpperCase(), party_id: params.pid.toUpperCase() },
+            });
+            const record = await publisher.patch(module, objectKey(params), path, changes);
+            request.log.info(
+              { module, object: record.key, path, revision: record.revision },
+              'admin: patched',
+            );
+            return { object: objectView(record) };
+          });
+        }
+        admin.delete(`/${module}/:cc/:pid/:id`, async (request) => {
+          const params = request.params as ObjectParams;
+          const record = await publisher.remove(module, objectKey(params));
+          if (record === undefined) {
+            throw new PublishError(
+              'unknown_object',
+              `no ${type} ${params.cc}/${params.pid}/${params.id} of ours`,
+            );
+          }
+          request.log.info({ module, object: record.key, revision: record.revision }, 'admin: removed');
+          return { object: objectView(record) };
+        });
+      }
+
+      admin.get('/outbox', async (request) => {
+        const { state, peer, limit } = request.query as { state?: unknown; peer?: unknown; limit?: unknown };
+        return outbox.list({ state, peer, limit });
+      });
+      admin.post('/outbox/retry', async (request) => {
+        const body = objectBody(request.body, ['peer'], true);
+        const result = await outbox.retry({ peer: body.peer });
+        request.log.info({ peerId: body.peer, retried: result.retried }, 'admin: retry parked deliveries');
         return result;
       });
     },

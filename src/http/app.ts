@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { NodeConfig } from '../platform/config.js';
 import type { ClientFactory } from '../platform/credentials.js';
 import type { OcpiModule } from '../platform/modules.js';
-import { createPlatform, type Platform } from '../platform/platform.js';
+import { createPlatform, type Platform, type PlatformOptions } from '../platform/platform.js';
 import type { Store } from '../store/types.js';
 import { registerAdminApi } from './admin.js';
 import { genReqId, installErrorHandlers, installJsonParser, installMessageIdHeaders } from './envelope.js';
@@ -29,6 +29,8 @@ export interface BuildAppOptions {
   now?: () => Date;
   /** Further module implementations (see PlatformOptions.modules). */
   modules?: readonly OcpiModule[];
+  /** See PlatformOptions.onMissingObject (default: pull the peer's objects). */
+  onMissingObject?: PlatformOptions['onMissingObject'];
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   bodyLimit?: number;
 }
@@ -58,6 +60,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     store: options.store,
     ...(options.clientFactory === undefined ? {} : { clientFactory: options.clientFactory }),
     ...(options.modules === undefined ? {} : { modules: options.modules }),
+    ...(options.onMissingObject === undefined ? {} : { onMissingObject: options.onMissingObject }),
     log: app.log,
   });
   app.decorate('platform', platform);

@@ -42,6 +42,14 @@ export function sendEnvelope(
 /** Sends a handler's outcome. */
 export function sendOutcome(reply: FastifyReply, outcome: OcpiOutcome, now: Date): FastifyReply {
   if (outcome.headers !== undefined) reply.headers(outcome.headers);
+  if (outcome.dataJson !== undefined) {
+    // The envelope of successResponse, written around the ready JSON of `data` (same key order).
+    const rest = JSON.stringify(successResponse(undefined, now, outcome.message)).slice(1);
+    return reply
+      .code(outcome.httpStatus ?? 200)
+      .type('application/json; charset=utf-8')
+      .send(`{"data":${outcome.dataJson},${rest}`);
+  }
   const body =
     outcome.statusCode >= 1000 && outcome.statusCode < 2000
       ? successResponse(outcome.data, now, outcome.message)

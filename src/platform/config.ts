@@ -34,7 +34,7 @@ export interface HostedParty {
  * Modules a node can enable today. Each later module adds its id here once its handlers exist
  * (src/platform/modules.ts); `versions` and `credentials` are always on.
  */
-export const IMPLEMENTED_MODULES: readonly ModuleId[] = ['versions', 'credentials'];
+export const IMPLEMENTED_MODULES: readonly ModuleId[] = ['versions', 'credentials', 'locations', 'tariffs'];
 const REQUIRED_MODULES: readonly ModuleId[] = ['versions', 'credentials'];
 
 export interface NodeConfig {
@@ -48,7 +48,10 @@ export interface NodeConfig {
   parties: HostedParty[];
   /** Versions offered, oldest first, no duplicates. */
   versions: OcpiVersion[];
-  /** Enabled modules, in MODULE_IDS order; always holds `versions` and `credentials`. */
+  /**
+   * Enabled modules, in MODULE_IDS order; always holds `versions` and `credentials`. Default: every
+   * implemented module. A module's interfaces are served for the roles our parties play.
+   */
   modules: ModuleId[];
   /**
    * Development mode: peer URLs may be plain http and may point at loopback or private addresses.
@@ -57,7 +60,58 @@ export interface NodeConfig {
   dev: boolean;
   /** Bearer token of the admin API; the admin API is off without one. */
   adminToken: string | undefined;
+  /** Page sizes of the list GETs we serve (X-Limit is maxLimit). */
+  pagination: PaginationSettings;
+  /** How our objects are pushed to peers (src/platform/delivery/). */
+  delivery: DeliverySettings;
+  /** Periodic pull sync of what peers send us (src/platform/sync.ts). */
+  sync: SyncSettings;
 }
+
+export interface PaginationSettings {
+  /** Page size when a client asks for none. Default 100. */
+  defaultLimit: number;
+  /** The most objects in one page; a larger `limit` is lowered to it and X-Limit says so. Default 1000. */
+  maxLimit: number;
+}
+
+export interface DeliverySettings {
+  /** Transient failures of one delivery are retried within this window, then the peer is parked. Default 60 000 ms. */
+  retryWindowMs: number;
+  /** First retry delay, doubled per attempt (with jitter), at most maxDelayMs. Defaults 500 / 15 000 ms. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How often an unreachable peer is probed with one of its parked objects. Default 60 000 ms. */
+  probeIntervalMs: number;
+  /** How often the worker looks for due deliveries when idle. Default 250 ms. */
+  pollIntervalMs: number;
+  /** Deliveries in flight at once (per worker). Default 16. */
+  concurrency: number;
+  /** How long a claimed delivery is held before another worker may take it. Default 60 000 ms. */
+  leaseMs: number;
+  /** Per request to a peer. Default 10 000 ms. */
+  timeoutMs: number;
+}
+
+export interface SyncSettings {
+  /** Pull every peer's locations and tariffs this often (incremental); null: never on a schedule. Default null. */
+  intervalMs: number | null;
+  /** Per peer (id or name): its own interval, or null to never sync it on a schedule. */
+  peers: Record<string, number | null>;
+}
+
+export const DEFAULT_PAGINATION: PaginationSettings = { defaultLimit: 100, maxLimit: 1000 };
+export const DEFAULT_DELIVERY: DeliverySettings = {
+  retryWindowMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 15_000,
+  probeIntervalMs: 60_000,
+  pollIntervalMs: 250,
+  concurrency: 16,
+  leaseMs: 60_000,
+  timeoutMs: 10_000,
+};
+export const DEFAULT_SYNC: SyncSettings = { intervalMs: null, peers: {} };
 
 /** What a caller gives: every field but publicUrl and parties may be left out. */
 export interface NodeConfigInput {
@@ -67,6 +121,9 @@ export interface NodeConfigInput {
   modules?: unknown;
   dev?: unknown;
   adminToken?: unknown;
+  pagination?: unknown;
+  delivery?: unknown;
+  sync?: unknown;
 }
 
 /** One problem with the configuration, naming the key (`parties[1].role`). */
@@ -230,7 +287,9 @@ function checkVersions(value: unknown, issues: ConfigIssue[]): OcpiVersion[] {
 }
 
 function checkModules(value: unknown, issues: ConfigIssue[]): ModuleId[] {
-  const list = value === undefined ? [] : listOf(value);
+  // Left out: every module this node implements (a node is complete by default).
+  if (value === undefined) return MODULE_IDS.filter((id) => IMPLEMENTED_MODULES.includes(id));
+  const list = listOf(value);
   if (list === undefined) {
     issues.push({ key: 'modules', message: 'must be a list of module ids' });
     return [...REQUIRED_MODULES];
@@ -279,6 +338,83 @@ function checkAdminToken(value: unknown, issues: ConfigIssue[]): string | undefi
   return value;
 }
 
+/** A group of positive integer settings (`delivery.retryWindowMs`), defaults for what is left out. */
+function checkNumbers<T extends object>(
+  value: unknown,
+  group: string,
+  defaults: T,
+  issues: ConfigIssue[],
+): T {
+  if (value === undefined) return { ...defaults };
+  if (!isRecord(value)) {
+    issues.push({ key: group, message: 'must be an object' });
+    return { ...defaults };
+  }
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [name, raw] of Object.entries(value)) {
+    if (!(name in defaults)) {
+      issues.push({
+        key: `${group}.${name}`,
+        message: `is not a setting (known: ${Object.keys(defaults).join(', ')})`,
+      });
+      continue;
+    }
+    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      issues.push({ key: `${group}.${name}`, message: 'must be a positive integer' });
+      continue;
+    }
+    out[name] = n;
+  }
+  return out as T;
+}
+
+function checkPagination(value: unknown, issues: ConfigIssue[]): PaginationSettings {
+  const settings = checkNumbers(value, 'pagination', DEFAULT_PAGINATION, issues);
+  if (settings.defaultLimit > settings.maxLimit) {
+    issues.push({ key: 'pagination.defaultLimit', message: 'must not be larger than pagination.maxLimit' });
+  }
+  return settings;
+}
+
+const interval = (raw: unknown): number | null | undefined => {
+  if (raw === null || raw === 'off') return null;
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1000 ? n : undefined;
+};
+
+function checkSync(value: unknown, issues: ConfigIssue[]): SyncSettings {
+  if (value === undefined) return { intervalMs: DEFAULT_SYNC.intervalMs, peers: {} };
+  if (!isRecord(value)) {
+    issues.push({ key: 'sync', message: 'must be an object {intervalMs, peers}' });
+    return { intervalMs: DEFAULT_SYNC.intervalMs, peers: {} };
+  }
+  const message = 'must be a number of milliseconds (at least 1000) or null (off)';
+  let intervalMs = DEFAULT_SYNC.intervalMs;
+  if (value.intervalMs !== undefined) {
+    const parsed = interval(value.intervalMs);
+    if (parsed === undefined) issues.push({ key: 'sync.intervalMs', message });
+    else intervalMs = parsed;
+  }
+  const peers: Record<string, number | null> = {};
+  if (value.peers !== undefined) {
+    if (!isRecord(value.peers))
+      issues.push({ key: 'sync.peers', message: 'must map peer ids or names to intervals' });
+    else {
+      for (const [peer, raw] of Object.entries(value.peers)) {
+        const parsed = interval(raw);
+        if (parsed === undefined) issues.push({ key: `sync.peers.${peer}`, message });
+        else peers[peer] = parsed;
+      }
+    }
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'intervalMs' && key !== 'peers')
+      issues.push({ key: `sync.${key}`, message: 'is not a setting (known: intervalMs, peers)' });
+  }
+  return { intervalMs, peers };
+}
+
 /**
  * Checks a configuration and returns it complete (defaults filled in, codes upper-cased), or
  * throws a ConfigError listing every problem with its key.
@@ -292,6 +428,9 @@ export function validateNodeConfig(input: NodeConfigInput): NodeConfig {
   const modules = checkModules(input.modules, issues);
   const dev = checkDev(input.dev, url, issues);
   const adminToken = checkAdminToken(input.adminToken, issues);
+  const pagination = checkPagination(input.pagination, issues);
+  const delivery = checkNumbers(input.delivery, 'delivery', DEFAULT_DELIVERY, issues);
+  const sync = checkSync(input.sync, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     publicUrl: (url as URL).href.replace(/\/+$/, ''),
@@ -300,5 +439,8 @@ export function validateNodeConfig(input: NodeConfigInput): NodeConfig {
     modules,
     dev,
     adminToken,
+    pagination,
+    delivery,
+    sync,
   };
 }

@@ -231,6 +231,11 @@ export interface CredentialsDeps {
   store: Store;
   clientFactory: ClientFactory;
   log?: PlatformLogger;
+  /**
+   * A peer was registered or its registration updated (either side started it): the node pulls
+   * what the peer sends, since it cannot know what it missed. Called without waiting.
+   */
+  onConnected?: (peer: PeerRecord) => void;
 }
 
 /** 405 with the envelope: the credentials call does not fit the peer's registration state. */
@@ -310,6 +315,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       });
     });
     if (stored === undefined) return { outcome: wrongState(raceMessage), stored: false };
+    deps.onConnected?.(stored);
     return { outcome: success(ourCredentials(config, version, ourToken)), stored: true };
   }
 
@@ -437,6 +443,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       roles: theirs.roles,
     });
     log?.info({ peerId: peer.id, version: peer.version }, 'registered with peer');
+    deps.onConnected?.(peer);
     return peer;
   }
 
@@ -518,6 +525,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       { peerId: id, version: updated.version, previousVersion: peer.version },
       'updated peer credentials',
     );
+    deps.onConnected?.(updated);
     return updated;
   }
 

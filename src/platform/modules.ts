@@ -10,6 +10,11 @@ import type { PeerRecord } from '../store/types.js';
 export interface OcpiOutcome {
   statusCode: number;
   data?: unknown;
+  /**
+   * `data` already serialised (JSON text), sent as is: list answers assemble it from cached
+   * per-object JSON instead of serialising every object on every request. Wins over `data`.
+   */
+  dataJson?: string;
   message?: string;
   /** Default: 200 (the OCPI layer answers with HTTP 200 and puts the outcome in statusCode). */
   httpStatus?: number;

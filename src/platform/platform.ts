@@ -10,7 +10,7 @@ import {
   type OcpiVersion,
 } from '../protocol/index.js';
 import { hashToken } from '../store/tokens.js';
-import type { PeerRecord, Store } from '../store/types.js';
+import { OBJECT_MODULES, type ObjectModule, type PeerRecord, type Store } from '../store/types.js';
 import type { NodeConfig } from './config.js';
 import {
   type ClientFactory,
@@ -19,7 +19,12 @@ import {
   credentialsModule,
   defaultClientFactory,
 } from './credentials.js';
+import { createPublisher, type Publisher } from './delivery/publisher.js';
+import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
+import { locationsModule } from './locations.js';
 import { type OcpiModule, type PlatformLogger, silentLogger } from './modules.js';
+import { createSyncService, type SyncService } from './sync.js';
+import { tariffsModule } from './tariffs.js';
 import { versionsModule } from './versions.js';
 
 export interface PlatformOptions {
@@ -33,6 +38,11 @@ export interface PlatformOptions {
    * served). Built-in modules of the same id are replaced.
    */
   modules?: readonly OcpiModule[];
+  /**
+   * A peer PATCHed a Location or Tariff we do not hold (a push from it was missed). Default: an
+   * incremental pull sync of that peer's objects of the module (`platform.sync.request`).
+   */
+  onMissingObject?: (peerId: string, module: ObjectModule) => void;
 }
 
 export type AuthResult =
@@ -49,6 +59,15 @@ export interface Platform {
   /** The enabled modules by id. */
   readonly modules: ReadonlyMap<ModuleId, OcpiModule>;
   readonly credentials: CredentialsService;
+  /** Changes to our own locations and tariffs, marked for delivery in the same transaction. */
+  readonly publisher: Publisher;
+  /**
+   * Sends peers the current state of what they are owed. Not running until `start()`: the
+   * server starts it (`roamkit serve`), a library user may run it elsewhere.
+   */
+  readonly delivery: DeliveryWorker;
+  /** Pull sync of what peers send us; its schedule runs after `start()` (the server starts it). */
+  readonly sync: SyncService;
   /**
    * The peer an Authorization header belongs to. Each reading of the header the version allows
    * (encoded, raw) is hashed and looked up by hash: the database compares digests, so nothing
@@ -61,12 +80,30 @@ export function createPlatform(options: PlatformOptions): Platform {
   const { config, store } = options;
   const log = options.log ?? silentLogger;
   const clientFactory = options.clientFactory ?? defaultClientFactory(config);
-  const credentials = createCredentialsService({ config, store, clientFactory, log });
+  const sync = createSyncService({ config, store, clientFactory, log });
+  const delivery = createDeliveryWorker({ config, store, clientFactory, log });
+  const publisher = createPublisher({ config, store, onPublished: () => delivery.wake() });
+  const pullsFrom = (peer: PeerRecord) => {
+    for (const module of OBJECT_MODULES) {
+      const sends = peer.endpoints.some((e) => e.identifier === module && e.role === 'SENDER');
+      if (sends && config.modules.includes(module)) sync.request(peer.id, module, 'peer connected');
+    }
+  };
+  const credentials = createCredentialsService({ config, store, clientFactory, log, onConnected: pullsFrom });
 
   // Later modules register here (each behind its id in config.modules).
+  const objectDeps = {
+    config,
+    store,
+    onMissingObject:
+      options.onMissingObject ??
+      ((peerId: string, module: ObjectModule) => sync.request(peerId, module, 'a push was missed')),
+  };
   const available: Partial<Record<ModuleId, OcpiModule>> = {
     versions: versionsModule(config),
     credentials: credentialsModule(credentials),
+    locations: locationsModule(objectDeps),
+    tariffs: tariffsModule(objectDeps),
   };
   for (const module of options.modules ?? []) available[module.id] = module;
   const modules = new Map<ModuleId, OcpiModule>();
@@ -87,5 +124,5 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { ok: false, reason: 'UNKNOWN_TOKEN', message: 'the credentials token is not known' };
   }
 
-  return { config, store, modules, credentials, authenticate };
+  return { config, store, modules, credentials, publisher, delivery, sync, authenticate };
 }

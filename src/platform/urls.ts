@@ -6,7 +6,7 @@
  * the Sender against `locations/{country_code}/{party_id}/{location_id}` of the Receiver), so a
  * module's URL names its interface; credentials, symmetric, is served at `{version}/credentials`.
  */
-import type { InterfaceRole, ModuleId, OcpiVersion } from '../protocol/index.js';
+import { type InterfaceRole, type ModuleId, type OcpiVersion, rowsFor } from '../protocol/index.js';
 
 /** The path prefix of every OCPI route on the server. */
 export const OCPI_BASE_PATH = '/ocpi';
@@ -14,7 +14,19 @@ export const OCPI_BASE_PATH = '/ocpi';
 /** Path (on this server) of a module's endpoint in a version. */
 export function modulePath(version: OcpiVersion, module: ModuleId, iface: InterfaceRole): string {
   if (module === 'credentials') return `${OCPI_BASE_PATH}/${version}/credentials`;
-  return `${OCPI_BASE_PATH}/${version}/${iface.toLowerCase()}/${module}`;
+  return `${OCPI_BASE_PATH}/${version}/${sideSegment(version, module, iface)}/${module}`;
+}
+
+/**
+ * The segment naming a module's interface. 2.1.1 endpoints carry no role, so a peer can tell the
+ * two sides of a module apart only by the URL: there the segment is the side's party (`cpo` or
+ * `emsp`), the layout of the spec's own examples, which peers (and our Versions converter) read.
+ * 2.2.1+ endpoints carry their role; the segment is the role (`sender` or `receiver`).
+ */
+function sideSegment(version: OcpiVersion, module: ModuleId, iface: InterfaceRole): string {
+  if (version !== '2.1.1') return iface.toLowerCase();
+  const party = rowsFor(version, module, iface)[0]?.roles[0];
+  return party === undefined ? iface.toLowerCase() : party.toLowerCase();
 }
 
 export const versionsPath = (): string => `${OCPI_BASE_PATH}/versions`;

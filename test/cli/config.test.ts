@@ -132,19 +132,40 @@ describe('serve settings: precedence', () => {
     assert.equal(s.logLevel, 'info');
   });
 
-  test('every setting has a flag and a ROAMKIT_ variable named after it', () => {
-    for (const s of SETTINGS) {
-      assert.match(s.flag, /^--[a-z-]+$/);
-      assert.equal(s.env.startsWith('ROAMKIT_'), true);
+  test('every single-value setting has a flag and a ROAMKIT_ variable named after it; groups are file-only', () => {
+    const single = SETTINGS.filter((s) => s.flag !== undefined);
+    for (const s of single) {
+      assert.match(s.flag ?? '', /^--[a-z-]+$/);
+      assert.equal(s.env?.startsWith('ROAMKIT_'), true);
     }
     assert.deepEqual(
-      SETTINGS.map((s) => s.env),
-      SETTINGS.map((s) =>
+      single.map((s) => s.env),
+      single.map((s) =>
         s.key === 'parties'
           ? 'ROAMKIT_PARTIES'
-          : `ROAMKIT_${s.flag.slice(2).replace(/-/g, '_').toUpperCase()}`,
+          : `ROAMKIT_${(s.flag ?? '').slice(2).replace(/-/g, '_').toUpperCase()}`,
       ),
     );
+    assert.deepEqual(
+      SETTINGS.filter((s) => s.flag === undefined).map((s) => [s.key, s.env]),
+      [
+        ['pagination', undefined],
+        ['delivery', undefined],
+        ['sync', undefined],
+      ],
+    );
+  });
+
+  test('groups of settings come from the config file', () => {
+    const path = file(
+      'groups.yaml',
+      'parties: [NL:RMK:CPO]\npagination: {maxLimit: 250}\ndelivery: {retryWindowMs: 5000}\nsync: {intervalMs: 600000}\nmodules: [locations]\n',
+    );
+    const s = loadServeSettings({ config: path }, {});
+    assert.equal(s.config.pagination.maxLimit, 250);
+    assert.equal(s.config.delivery.retryWindowMs, 5000);
+    assert.equal(s.config.sync.intervalMs, 600_000);
+    assert.deepEqual(s.config.modules, ['credentials', 'locations', 'versions']);
   });
 });
 

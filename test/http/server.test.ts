@@ -24,7 +24,7 @@ function assertEnvelope(body: string, statusCode: number): Json {
 }
 
 /**
- * A stand-in Locations module (not implemented yet by the node): serves every row, lists nothing,
+ * A stand-in Locations module (replacing the real one): serves every row, lists nothing,
  * and throws on one path, to test what the server does around a module.
  */
 const fakeLocations: OcpiModule = {
@@ -48,7 +48,7 @@ describe('the server', () => {
   let registeredToken: string;
 
   before(async () => {
-    const config = { ...testConfig(), modules: [...testConfig().modules, 'locations' as const] };
+    const config = testConfig({ modules: ['locations'] });
     ({ app, store, close } = await testApp({ config, modules: [fakeLocations] }));
     tokenA = (await app.platform.credentials.invitePeer({ name: 'invited' })).token;
     registeredToken = 'registered-peer-token';
@@ -283,8 +283,9 @@ describe('the server', () => {
         version: '2.1.1',
         endpoints: [
           { identifier: 'credentials', url: 'http://127.0.0.1:8080/ocpi/2.1.1/credentials' },
-          { identifier: 'locations', url: 'http://127.0.0.1:8080/ocpi/2.1.1/sender/locations' },
-          { identifier: 'locations', url: 'http://127.0.0.1:8080/ocpi/2.1.1/receiver/locations' },
+          // 2.1.1 endpoints carry no role: the URL names the side (cpo: Sender, emsp: Receiver).
+          { identifier: 'locations', url: 'http://127.0.0.1:8080/ocpi/2.1.1/cpo/locations' },
+          { identifier: 'locations', url: 'http://127.0.0.1:8080/ocpi/2.1.1/emsp/locations' },
         ],
       });
       for (const version of ['2.2.1', '2.3.0']) {
@@ -317,7 +318,13 @@ describe('the server', () => {
     });
 
     test('a node with versions and credentials only lists credentials alone', async () => {
-      const { app: plain, store: plainStore, close: closePlain } = await testApp();
+      const {
+        app: plain,
+        store: plainStore,
+        close: closePlain,
+      } = await testApp({
+        config: testConfig({ modules: [] }),
+      });
       try {
         const token = 'plain-token';
         await plainStore.peers.create({
@@ -414,7 +421,7 @@ describe('the server', () => {
 describe('logs', () => {
   test('carry the request id and never a token, through success, 401, 2001 and 3000', async () => {
     const log = capturingLogger('debug');
-    const config = { ...testConfig(), modules: [...testConfig().modules, 'locations' as const] };
+    const config = testConfig({ modules: ['locations'] });
     const { app, store, close } = await testApp({ config, modules: [fakeLocations], logger: log.logger });
     try {
       const token = 'log-test-secret-token-1234';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   ConfigError,
+  DEFAULT_DELIVERY,
   isLoopbackHost,
   type NodeConfigInput,
   parsePartyFlag,
@@ -22,15 +23,18 @@ function issueKeys(input: NodeConfigInput): string[] {
 const base = { publicUrl: 'http://127.0.0.1:8080', parties: ['NL:RMK:CPO'] };
 
 describe('validateNodeConfig', () => {
-  test('defaults: all three versions, versions + credentials, dev on for http loopback, no admin token', () => {
+  test('defaults: all three versions, every implemented module, dev on for http loopback, no admin token', () => {
     const config = validateNodeConfig(base);
     assert.deepEqual(config, {
       publicUrl: 'http://127.0.0.1:8080',
       parties: [{ country_code: 'NL', party_id: 'RMK', role: 'CPO', business_details: { name: 'NL RMK' } }],
       versions: ['2.1.1', '2.2.1', '2.3.0'],
-      modules: ['credentials', 'versions'],
+      modules: ['credentials', 'locations', 'tariffs', 'versions'],
       dev: true,
       adminToken: undefined,
+      pagination: { defaultLimit: 100, maxLimit: 1000 },
+      delivery: DEFAULT_DELIVERY,
+      sync: { intervalMs: null, peers: {} },
     });
   });
 
@@ -95,12 +99,41 @@ describe('validateNodeConfig', () => {
 
   test('a module that exists but is not implemented yet is refused by name', () => {
     try {
-      validateNodeConfig({ ...base, modules: ['locations'] });
+      validateNodeConfig({ ...base, modules: ['sessions'] });
       assert.fail('accepted');
     } catch (error) {
       assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /modules: module 'locations' is not implemented/);
+      assert.match(error.message, /modules: module 'sessions' is not implemented/);
     }
+  });
+
+  test('pagination, delivery and sync settings: defaults filled in, numbers from text, every bad key named', () => {
+    const config = validateNodeConfig({
+      ...base,
+      pagination: { maxLimit: '500' },
+      delivery: { retryWindowMs: 2000 },
+      sync: { intervalMs: 60_000, peers: { 'peer-a': null, 'peer-b': '5000' } },
+    });
+    assert.deepEqual(config.pagination, { defaultLimit: 100, maxLimit: 500 });
+    assert.equal(config.delivery.retryWindowMs, 2000);
+    assert.equal(config.delivery.baseDelayMs, DEFAULT_DELIVERY.baseDelayMs);
+    assert.deepEqual(config.sync, { intervalMs: 60_000, peers: { 'peer-a': null, 'peer-b': 5000 } });
+    assert.deepEqual(
+      issueKeys({
+        ...base,
+        pagination: { defaultLimit: 50, maxLimit: 10, pageSize: 3 },
+        delivery: { retryWindowMs: -1 },
+        sync: { intervalMs: 10, peers: { x: 'soon' }, every: 1 },
+      }).sort(),
+      [
+        'delivery.retryWindowMs',
+        'pagination.defaultLimit',
+        'pagination.pageSize',
+        'sync.every',
+        'sync.intervalMs',
+        'sync.peers.x',
+      ],
+    );
   });
 
   test('HUB is refused with the reason (no message routing in this node)', () => {

@@ -329,7 +329,9 @@ function rows2_2_1(v: '2.2.1' | '2.3.0'): EndpointRow[] {
   let r = rowMaker(v, 'locations', 'SENDER', ['CPO']);
   out.push(r('GET', '', { data: 'Location', paginated: true }));
   for (const [path, object] of LOCATION_PATHS) out.push(r('GET', path, { data: object }));
-  r = rowMaker(v, 'locations', 'RECEIVER', ['EMSP', 'NSP']);
+  // The chapters name eMSP and NSP "typically"; a NAP (2.3.0's AFIR context: locations, parking
+  // and tariffs reported to National Access Points) receives them too.
+  r = rowMaker(v, 'locations', 'RECEIVER', ['EMSP', 'NSP', 'NAP']);
   for (const [path, object] of LOCATION_PATHS) out.push(...getPutPatch(r, `${OWNER}/${path}`, object));
 
   r = rowMaker(v, 'sessions', 'SENDER', ['CPO']);
@@ -353,7 +355,7 @@ function rows2_2_1(v: '2.2.1' | '2.3.0'): EndpointRow[] {
 
   r = rowMaker(v, 'tariffs', 'SENDER', ['CPO']);
   out.push(r('GET', '', { data: 'Tariff', paginated: true }));
-  r = rowMaker(v, 'tariffs', 'RECEIVER', ['EMSP', 'NSP']);
+  r = rowMaker(v, 'tariffs', 'RECEIVER', ['EMSP', 'NSP', 'NAP']);
   out.push(
     r('GET', `${OWNER}/{tariff_id}`, { data: 'Tariff' }),
     r('PUT', `${OWNER}/{tariff_id}`, { body: body('Tariff') }),

@@ -188,7 +188,7 @@ describe('endpoint table: spot checks', () => {
         ['connector_id', 'CiString', 36],
       ],
     );
-    assert.deepEqual(r.roles, ['EMSP', 'NSP']);
+    assert.deepEqual(r.roles, ['EMSP', 'NSP', 'NAP']);
     assert.equal(r.url, 'endpoint');
   });
 

@@ -1,0 +1,73 @@
+/**
+ * What the Sender and Receiver handlers share: their dependencies, conversions that turn a bad
+ * document into an OCPI answer instead of an exception, and the answers themselves.
+ */
+import { ConversionError, fromCanonical, toCanonical } from '../../model/convert/index.js';
+import type { AppliedLossyMapping } from '../../model/convert/types.js';
+import type { OcpiVersion } from '../../protocol/index.js';
+import type { ObjectModule, Store } from '../../store/types.js';
+import type { NodeConfig } from '../config.js';
+import type { OcpiOutcome, PlatformLogger } from '../modules.js';
+import type { ConversionCache } from './conversion-cache.js';
+import type { ObjectModuleDescription } from './description.js';
+import type { Json } from './tree.js';
+
+export interface ObjectModuleDeps {
+  config: NodeConfig;
+  store: Store;
+  /**
+   * A peer PATCHed an object we do not hold: a push from it was missed. The node pulls the peer's
+   * data of that module. Called after the answer is decided, never awaited; errors are logged.
+   */
+  onMissingObject?: (peerId: string, module: ObjectModule) => void;
+  /** Converted objects by revision (default: one per module, 20 000 entries). */
+  cache?: ConversionCache;
+  /** The clock for last_updated we must stamp ourselves (a 2.1.1 PATCH without one) and tombstones. */
+  now?: () => Date;
+}
+
+/** A module's description with its dependencies, as every handler gets it. */
+export interface HandlerContext {
+  description: ObjectModuleDescription;
+  deps: ObjectModuleDeps;
+  cache: ConversionCache;
+  now: () => Date;
+}
+
+/** 2001 with a message and, where there are some, the issues as `data` (the status codes chapter allows debugging detail there). */
+export function invalid(message: string, issues?: unknown): OcpiOutcome {
+  return { statusCode: 2001, message, ...(issues === undefined ? {} : { data: issues }) };
+}
+
+export type Converted = { ok: true; value: Json } | { ok: false; outcome: OcpiOutcome };
+
+function logLossy(log: PlatformLogger, lossy: AppliedLossyMapping[], what: string): void {
+  if (lossy.length > 0) log.debug({ lossy }, `lossy conversion: ${what}`);
+}
+
+/** A peer's document in the canonical model; a document no converter can take is a 2001. */
+export function convertUp(
+  type: string,
+  version: OcpiVersion,
+  body: Json,
+  options: { party: { country_code: string; party_id: string }; partial?: boolean },
+  log: PlatformLogger,
+): Converted {
+  try {
+    const result = toCanonical(type, version, body, options);
+    logLossy(log, result.lossy, `${type} ${version} to canonical`);
+    return { ok: true, value: result.value };
+  } catch (error) {
+    if (error instanceof ConversionError) {
+      return { ok: false, outcome: invalid(`the ${type} cannot be read: ${error.message}`) };
+    }
+    throw error;
+  }
+}
+
+/** A canonical document in `version`'s shape. */
+export function convertDown(type: string, version: OcpiVersion, value: Json, log: PlatformLogger): Json {
+  const result = fromCanonical(type, version, value);
+  logLossy(log, result.lossy, `${type} canonical to ${version}`);
+  return result.value;
+}
