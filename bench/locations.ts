@@ -7,8 +7,10 @@
  * 2. Pull sync: a pulling node (a child process, so its peak RSS is its own) pulls every page of
  *    a CPO node's locations into a SQLite file, for 10k and 100k locations; baseline: a child that
  *    only fetches and parses the same pages. Target: 100k under 10 s, RSS flat as N grows.
- * 3. Push fan-out: one location change delivered to 50 peers by the delivery worker, repeated;
- *    baseline: the same PUTs sent straight with fetch at the same concurrency (no outbox).
+ * 3. Push fan-out: one location change delivered to 50 peers by the delivery worker (publish,
+ *    mark 50 rows, claim, plan, convert, send, acknowledge), repeated; the peers are one bare
+ *    receiver that acknowledges everything. Baseline: the same PUTs sent straight with fetch at
+ *    the same concurrency (no store, no outbox).
  *
  * Run alone: `node dist/bench/locations.js`; `npm run bench` runs it with the others.
  */
@@ -199,14 +201,22 @@ export interface FanOutFigures {
 }
 
 async function fanOutBenchmark(peers = 50, changes = 20): Promise<FanOutFigures> {
-  // The receiving side: one eMSP node that knows the CPO as 50 different peers (50 tokens).
-  const emspStore = openStore('sqlite::memory:');
-  await emspStore.migrate();
-  const emspConfig = validateNodeConfig({ publicUrl: 'http://127.0.0.1:1', parties: ['NL:MSP:EMSP'] });
-  const emsp = buildApp({ config: emspConfig, store: emspStore, logger: false });
-  await emsp.listen({ host: '127.0.0.1', port: 0 });
-  emspConfig.publicUrl = `http://127.0.0.1:${(emsp.server.address() as AddressInfo).port}`;
-  const receiverUrl = `${emspConfig.publicUrl}/ocpi/2.2.1/receiver/locations`;
+  // The receiving side is a bare node:http server that acknowledges every PUT/PATCH (checking it
+  // is JSON), one URL per peer: what is measured is our outbox and worker, not a receiver.
+  let received = 0;
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString());
+      received++;
+      const body = `{"status_code":1000,"timestamp":"${new Date().toISOString().slice(0, 19)}Z"}`;
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      response.end(body);
+    });
+  });
+  const port = await listen(receiver);
+  const receiverUrl = (i: number) => `http://127.0.0.1:${port}/peer${i}/ocpi/2.2.1/receiver/locations`;
 
   const cpoStore = openStore('sqlite::memory:');
   await cpoStore.migrate();
@@ -218,17 +228,24 @@ async function fanOutBenchmark(peers = 50, changes = 20): Promise<FanOutFigures>
   });
   const tokens: string[] = [];
   for (let i = 0; i < peers; i++) {
-    const { token } = await registerIncoming(emspStore, 'CPO', 'RMK');
+    const token = newToken();
     tokens.push(token);
     await cpoStore.peers.create({
       name: `eMSP ${i}`,
       status: 'REGISTERED',
       incomingTokenHash: hashToken(newToken()),
       outgoingToken: token,
-      versionsUrl: `${emspConfig.publicUrl}/ocpi/versions`,
+      versionsUrl: `http://127.0.0.1:${port}/peer${i}/ocpi/versions`,
       version: '2.2.1',
-      endpoints: [{ identifier: 'locations', role: 'RECEIVER', url: receiverUrl }],
-      roles: [{ role: 'EMSP', country_code: 'NL', party_id: 'MSP', business_details: { name: 'MSP' } }],
+      endpoints: [{ identifier: 'locations', role: 'RECEIVER', url: receiverUrl(i) }],
+      roles: [
+        {
+          role: 'EMSP',
+          country_code: 'NL',
+          party_id: `M${String(i).padStart(2, '0')}`,
+          business_details: { name: `eMSP ${i}` },
+        },
+      ],
     });
   }
   const publisher = createPublisher({ config: cpoConfig, store: cpoStore });
@@ -241,37 +258,44 @@ async function fanOutBenchmark(peers = 50, changes = 20): Promise<FanOutFigures>
   const location = generateSeed({ locations: 1, seed: 'fan-out', party: CPO, now: NOW }).locations[0];
   if (location === undefined) throw new Error('no location generated');
   const doc = location as unknown as Record<string, unknown>;
+  const stamp = (second: number) =>
+    new Date(NOW.getTime() + second * 1000).toISOString().replace('.000Z', 'Z');
   try {
-    const pending = async () =>
+    const owed = async () =>
       (await cpoStore.deliveries.counts()).filter((c) => c.state !== 'DONE').reduce((n, c) => n + c.count, 0);
     const drain = async () => {
-      for (let rounds = 0; (await pending()) > 0; rounds++) {
+      for (let rounds = 0; (await owed()) > 0; rounds++) {
         if (rounds > 10_000) throw new Error('fan-out did not drain');
         await worker.runOnce();
       }
+      const refused = (await cpoStore.deliveries.counts()).filter((c) => c.state !== 'DONE');
+      if (refused.length > 0) throw new Error(`fan-out left rows ${JSON.stringify(refused)}`);
     };
     // Warm-up: the first PUT to every peer.
-    await publisher.put('locations', { ...doc, last_updated: new Date(NOW.getTime()).toISOString() });
+    await publisher.put('locations', { ...doc, last_updated: stamp(0) });
     await drain();
+    received = 0;
     const started = performance.now();
     for (let change = 1; change <= changes; change++) {
-      const at = new Date(NOW.getTime() + change * 1000).toISOString().replace('.000Z', 'Z');
-      await publisher.put('locations', { ...doc, name: `Change ${change}`, last_updated: at });
+      await publisher.put('locations', { ...doc, name: `Change ${change}`, last_updated: stamp(change) });
       await drain();
     }
     const deliveriesPerSec = (peers * changes) / ((performance.now() - started) / 1000);
+    if (received !== peers * changes) throw new Error(`fan-out: ${received} of ${peers * changes} received`);
 
     // Baseline: the same PUTs straight from fetch, 16 at a time, no store, no outbox.
-    const bodies = tokens.map((token) => ({ token }));
     const t0 = performance.now();
     for (let change = 1; change <= changes; change++) {
-      const at = new Date(NOW.getTime() + (changes + change) * 1000).toISOString().replace('.000Z', 'Z');
-      const body = JSON.stringify({ ...doc, name: `Direct ${change}`, last_updated: at });
-      const queue = [...bodies];
+      const body = JSON.stringify({
+        ...doc,
+        name: `Direct ${change}`,
+        last_updated: stamp(changes + change),
+      });
+      const queue = tokens.map((token, i) => ({ token, i }));
       await Promise.all(
         Array.from({ length: 16 }, async () => {
           for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-            const response = await fetch(`${receiverUrl}/NL/RMK/${String(doc.id)}`, {
+            const response = await fetch(`${receiverUrl(next.i)}/NL/RMK/${String(doc.id)}`, {
               method: 'PUT',
               headers: {
                 authorization: encodeAuthorization(next.token, '2.2.1'),
@@ -288,8 +312,7 @@ async function fanOutBenchmark(peers = 50, changes = 20): Promise<FanOutFigures>
     const baselinePerSec = (peers * changes) / ((performance.now() - t0) / 1000);
     return { peers, changes, deliveriesPerSec, baselinePerSec };
   } finally {
-    await emsp.close();
-    await emspStore.close();
+    await new Promise((resolve) => receiver.close(resolve));
     await cpoStore.close();
   }
 }

@@ -45,6 +45,15 @@ describe('npm start -- --once', () => {
     assert.equal(code, 0, `exit ${code}\n${out}\n${err}`);
 
     assert.match(out, /Negotiated OCPI version: 2\.3\.0/);
+    // The CPO's seeded data reached the eMSP by push, the EVSE change was delivered, the pull got every page.
+    const pushed = /The CPO publishes (\d+) locations and (\d+) tariffs/.exec(out);
+    assert.ok(pushed, out);
+    assert.match(
+      out,
+      new RegExp(`The eMSP holds ${pushed[1]} locations and ${pushed[2]} tariffs of the CPO`),
+    );
+    assert.match(out, /Delivered\. The CPO's outbox for the eMSP: (\d+) of \1 objects acknowledged/);
+    assert.match(out, new RegExp(`${pushed[1]} locations in \\d+ pages \\(X-Total-Count ${pushed[1]}\\)`));
     const cpoUrl = /CPO\s+node NL:CPO:CPO\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     const emspUrl = /eMSP node NL:MSP:EMSP\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(cpoUrl && emspUrl, out);

@@ -459,8 +459,11 @@ export async function seedNode(
     ...(options.tariffs === undefined ? {} : { tariffs: options.tariffs }),
   });
   const publisher = createPublisher({ config, store, now: () => options.now });
-  const changedTariffs = await publisher.putMany('tariffs', data.tariffs);
-  const changedLocations = await publisher.putMany('locations', data.locations);
+  // One transaction: the tariffs and the locations whose connectors reference them, or nothing.
+  const changed = await publisher.putAll([
+    { module: 'tariffs', documents: data.tariffs as unknown as Record<string, unknown>[] },
+    { module: 'locations', documents: data.locations as unknown as Record<string, unknown>[] },
+  ]);
   let evses = 0;
   let connectors = 0;
   for (const location of data.locations) {
@@ -473,7 +476,7 @@ export async function seedNode(
     locations: data.locations.length,
     evses,
     connectors,
-    changed: { tariffs: changedTariffs, locations: changedLocations },
+    changed: { tariffs: changed.tariffs, locations: changed.locations },
   };
 }
 

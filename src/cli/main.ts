@@ -9,13 +9,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConversionError } from '../model/index.js';
 import { isOcpiVersion, OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
 import { convertDocument, parseParty } from './convert.js';
-import { addDataCommands } from './data.js';
+import { addDataCommands, type DataIo } from './data.js';
 import { addOpenApiCommand } from './openapi.js';
 import { addOutboxCommand } from './outbox.js';
 import { addPeersCommand } from './peers.js';
 import { InputError, readDocument } from './read-documents.js';
 import { addServeCommand } from './serve.js';
-import { addSyncCommand } from './sync.js';
+import { addSyncCommand, type SyncIo } from './sync.js';
 import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
 
 function parseVersion(value: string): OcpiVersion {
@@ -23,13 +23,13 @@ function parseVersion(value: string): OcpiVersion {
   return value;
 }
 
-/** Where the CLI writes, and (for tests) the environment and fetch it uses. */
-export interface CliIo {
+/** Where the CLI writes, and (for tests) the environment, fetch, terminal, input and clock it uses. */
+export interface CliIo extends DataIo, SyncIo {
   out: (line: string) => void;
   err: (line: string) => void;
   /** Default: process.env (serve's ROAMKIT_* settings, peers' ROAMKIT_DB/ROAMKIT_ADMIN_*). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The admin API client's fetch (`peers --url`). Default: global fetch. */
+  /** The admin API client's fetch (`peers --url`, `outbox --url`). Default: global fetch. */
   fetch?: typeof fetch;
 }
 

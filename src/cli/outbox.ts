@@ -4,10 +4,7 @@
  * database (`--db`) or through a running node's admin API (`--url` + `--admin-token`), chosen as
  * `roamkit peers` chooses (resolveTarget). Both paths go through OutboxActions.
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ADMIN_BASE_PATH } from '../http/admin.js';
-import { isLoopbackHost } from '../platform/config.js';
 import {
   type OutboxActions,
   type OutboxCount,
@@ -17,85 +14,38 @@ import {
   type OutboxRetryResult,
   outboxActions,
 } from '../platform/delivery/outbox.js';
-import { StoreError } from '../store/errors.js';
-import { parseStoreUrl, redactStoreUrl, StoreUrlError } from '../store/url.js';
-import { openNodeStore } from './node-context.js';
-import { NodeAccessError, resolveTarget } from './peers.js';
-import { InputError } from './read-documents.js';
+import { type AdminClientOptions, type AdminErrorAnswer, adminApi } from './admin-client.js';
+import {
+  namingFlag,
+  reportFailure,
+  resolveTarget,
+  type TargetIo,
+  type TargetOptions,
+  targetOptions,
+  withTarget,
+} from './node-context.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface OutboxIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env?: Env;
-  /** The admin API client's fetch (tests). */
-  fetch?: typeof fetch;
-}
-
-interface TargetOptions {
-  db?: string;
-  url?: string;
-  adminToken?: string;
-}
+export type OutboxIo = TargetIo;
 
 const ADMIN_TIMEOUT_MS = 30_000;
+
+/** The admin API's answer for bad input or an unknown peer, as the OutboxError it was. */
+function toOutboxError(answer: AdminErrorAnswer): OutboxError | undefined {
+  return answer.error === 'bad_request' || answer.error === 'not_found'
+    ? new OutboxError(answer.error, answer.message, answer.field)
+    : undefined;
+}
 
 /** OutboxActions over a running node's admin API at `baseUrl` (the node's URL, without /admin). */
 export function adminOutboxActions(
   baseUrl: string,
   adminToken: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+  options: AdminClientOptions = {},
 ): OutboxActions {
-  const fetchImpl = options.fetch ?? fetch;
-  const base = baseUrl.replace(/\/+$/, '');
-
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}${ADMIN_BASE_PATH}${path}`, {
-        method,
-        redirect: 'error', // the admin token must not follow a redirect anywhere
-        signal: AbortSignal.timeout(options.timeoutMs ?? ADMIN_TIMEOUT_MS),
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason =
-        (error as Error).name === 'TimeoutError'
-          ? 'timed out'
-          : (cause?.code ?? cause?.message ?? (error as Error).message);
-      throw new NodeAccessError(`cannot reach the admin API at ${base}: ${reason}`);
-    }
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (response.ok && json !== undefined) return json as T;
-    if (response.ok) throw new NodeAccessError(`the admin API at ${base} answered without JSON`);
-    if (response.status === 401)
-      throw new NodeAccessError(`the node at ${base} refused the admin token (HTTP 401)`);
-    const answer = (json ?? {}) as { error?: unknown; message?: unknown; field?: unknown };
-    const message = typeof answer.message === 'string' ? answer.message : `HTTP ${response.status}`;
-    if (answer.error === 'not_found' && /admin API is off/.test(message)) throw new NodeAccessError(message);
-    if (answer.error === 'bad_request' || answer.error === 'not_found') {
-      throw new OutboxError(
-        answer.error,
-        message,
-        typeof answer.field === 'string' ? answer.field : undefined,
-      );
-    }
-    throw new NodeAccessError(`the admin API at ${base} answered HTTP ${response.status}: ${message}`);
-  }
-
+  const call = adminApi(baseUrl, adminToken, options, {
+    timeoutMs: ADMIN_TIMEOUT_MS,
+    toError: toOutboxError,
+  });
   return {
     list: (filter = {}) => {
       const query = new URLSearchParams();
@@ -111,46 +61,14 @@ export function adminOutboxActions(
   };
 }
 
-/** Runs `fn` with the target's actions; opens (never creates) and closes the store for `--db`. */
+/** Runs `fn` with the actions on the node the options name (see withTarget). */
 async function withOutbox<T>(
   options: TargetOptions,
   io: OutboxIo,
   fn: (actions: OutboxActions) => Promise<T>,
 ): Promise<T> {
   const target = resolveTarget(options, io.env ?? process.env);
-  if (target.kind === 'admin') {
-    const url = new URL(target.url);
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-      io.err(`warning: sending the admin token over plain http to ${url.host}; use https beyond loopback`);
-    }
-    return fn(adminOutboxActions(target.url, target.adminToken, io.fetch ? { fetch: io.fetch } : {}));
-  }
-  let location: ReturnType<typeof parseStoreUrl>;
-  try {
-    location = parseStoreUrl(target.db);
-  } catch (error) {
-    if (error instanceof StoreUrlError) throw new InputError(`--db: ${error.message}`);
-    throw error;
-  }
-  if (location.dialect === 'sqlite' && (location.memory || !existsSync(location.path))) {
-    throw new InputError(
-      location.memory
-        ? "--db: an in-memory database belongs to one process; use the running node's --url instead"
-        : `--db: no database at ${location.path} (start \`roamkit serve --db ${target.db}\` first)`,
-    );
-  }
-  let store: Awaited<ReturnType<typeof openNodeStore>>;
-  try {
-    store = await openNodeStore(target.db);
-  } catch (error) {
-    const reason = error instanceof StoreError ? error.message : (error as Error).message;
-    throw new NodeAccessError(`cannot use the database ${redactStoreUrl(target.db)}: ${reason}`);
-  }
-  try {
-    return await fn(outboxActions(store));
-  } finally {
-    await store.close();
-  }
+  return withTarget(target, io, { admin: adminOutboxActions, database: outboxActions }, fn);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,30 +109,14 @@ export function formatOutboxCounts(counts: readonly OutboxCount[]): string[] {
 
 /** An action's failure: message on stderr, exit 2 for bad input, else 1. */
 function report(error: unknown, command: string, io: OutboxIo): number {
-  if (error instanceof OutboxError) {
-    const flag = error.field === undefined ? undefined : `--${error.field}`;
-    const message =
-      flag !== undefined && error.message.startsWith(`${error.field}:`)
-        ? `${flag}:${error.message.slice((error.field as string).length + 1)}`
-        : error.message;
-    io.err(`roamkit outbox ${command}: ${message}`);
-    return error.kind === 'bad_request' ? 2 : 1;
-  }
-  if (error instanceof NodeAccessError) {
-    io.err(`roamkit outbox ${command}: ${error.message}`);
-    return 1;
-  }
-  throw error;
-}
-
-function targetOptions(command: Command): Command {
-  return command
-    .option('--db <url>', "act on the node's database: sqlite:PATH or postgres://… (env ROAMKIT_DB)")
-    .option(
-      '--url <url>',
-      "act through a running node's admin API, e.g. http://127.0.0.1:8080 (env ROAMKIT_ADMIN_URL)",
-    )
-    .option('--admin-token <token>', 'the admin token, with --url (env ROAMKIT_ADMIN_TOKEN)');
+  return reportFailure(error, `roamkit outbox ${command}`, io, (e) =>
+    e instanceof OutboxError
+      ? {
+          message: namingFlag(e.message, e.field, e.field === undefined ? undefined : `--${e.field}`),
+          badInput: e.kind === 'bad_request',
+        }
+      : undefined,
+  );
 }
 
 export function addOutboxCommand(program: Command, io: OutboxIo): Command {

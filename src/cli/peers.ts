@@ -7,11 +7,8 @@
  * Where a target comes from: `--url` or `--db`; else ROAMKIT_ADMIN_URL or ROAMKIT_DB; else the
  * default SQLite file of `roamkit serve` when it exists (it is never created here).
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
-  ADMIN_BASE_PATH,
-  type AdminErrorBody,
   type InviteResult,
   PeerActionError,
   type PeerActionErrorKind,
@@ -20,35 +17,26 @@ import {
   peerActions,
   type UnregisterResult,
 } from '../http/admin.js';
-import { ConfigError, isLoopbackHost, type NodeConfig, validateNodeConfig } from '../platform/config.js';
+import { ConfigError, type NodeConfig, validateNodeConfig } from '../platform/config.js';
 import { type PeerView, peerView } from '../platform/peers.js';
 import { createPlatform } from '../platform/platform.js';
-import { openStore, type SqlStore } from '../store/database.js';
-import { StoreError } from '../store/errors.js';
-import { DEFAULT_SQLITE_PATH, parseStoreUrl, redactStoreUrl, StoreUrlError } from '../store/url.js';
-import { InputError } from './read-documents.js';
+import type { SqlStore } from '../store/database.js';
+import { type AdminClientOptions, type AdminErrorAnswer, adminApi, NodeAccessError } from './admin-client.js';
+import {
+  namingFlag,
+  reportFailure,
+  resolveTarget,
+  type TargetIo,
+  type TargetOptions,
+  targetOptions,
+  withTarget,
+} from './node-context.js';
 import { META_KEYS } from './serve.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
+export { NodeAccessError } from './admin-client.js';
+export { resolveTarget } from './node-context.js';
 
-export interface PeersIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env?: Env;
-  /** The admin API client's fetch (tests). */
-  fetch?: typeof fetch;
-}
-
-interface TargetOptions {
-  db?: string;
-  url?: string;
-  adminToken?: string;
-}
-
-/** The node could not be reached or used (admin API, database); not an action's own error. */
-export class NodeAccessError extends Error {
-  override readonly name = 'NodeAccessError';
-}
+export type PeersIo = TargetIo;
 
 // ---------------------------------------------------------------------------------------------
 // Through the admin API.
@@ -63,71 +51,26 @@ const ERROR_KINDS: readonly PeerActionErrorKind[] = [
 /** Admin calls wait this long: a registration includes the peer's calls back to the node. */
 export const ADMIN_TIMEOUT_MS = 60_000;
 
+/** The admin API's answer for a known action error kind, as the PeerActionError it was. */
+function toPeerActionError(answer: AdminErrorAnswer): PeerActionError | undefined {
+  if (answer.error === undefined || !(ERROR_KINDS as readonly string[]).includes(answer.error))
+    return undefined;
+  return new PeerActionError(answer.error as PeerActionErrorKind, answer.message, {
+    ...(answer.field === undefined ? {} : { field: answer.field }),
+    ...(answer.ocpi_status === undefined ? {} : { ocpiStatus: answer.ocpi_status }),
+  });
+}
+
 /** PeerActions over HTTP: a running node's admin API at `baseUrl` (the node's URL, without /admin). */
 export function adminPeerActions(
   baseUrl: string,
   adminToken: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+  options: AdminClientOptions = {},
 ): PeerActions {
-  const fetchImpl = options.fetch ?? fetch;
-  const base = baseUrl.replace(/\/+$/, '');
-
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const url = `${base}${ADMIN_BASE_PATH}${path}`;
-    let response: Response;
-    try {
-      response = await fetchImpl(url, {
-        method,
-        redirect: 'error', // the admin token must not follow a redirect anywhere
-        signal: AbortSignal.timeout(options.timeoutMs ?? ADMIN_TIMEOUT_MS),
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      // fetch says only "fetch failed"; the reason (ECONNREFUSED, bad port, …) is in its cause.
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const detail =
-        cause?.message === undefined
-          ? cause?.code
-          : cause.code === undefined || cause.message.includes(cause.code)
-            ? cause.message
-            : `${cause.code} ${cause.message}`;
-      const reason =
-        (error as Error).name === 'TimeoutError' ? 'timed out' : (detail ?? (error as Error).message);
-      throw new NodeAccessError(`cannot reach the admin API at ${base}: ${reason}`);
-    }
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (response.ok) {
-      if (json === undefined) throw new NodeAccessError(`the admin API at ${base} answered without JSON`);
-      return json as T;
-    }
-    const answer = (json ?? {}) as Partial<AdminErrorBody>;
-    const message = typeof answer.message === 'string' ? answer.message : `HTTP ${response.status}`;
-    if (response.status === 401) {
-      throw new NodeAccessError(`the node at ${base} refused the admin token (HTTP 401)`);
-    }
-    if (typeof answer.error === 'string' && (ERROR_KINDS as readonly string[]).includes(answer.error)) {
-      // The admin API's 404 when it is off is not about a peer: say so.
-      if (answer.error === 'not_found' && /admin API is off/.test(message))
-        throw new NodeAccessError(message);
-      throw new PeerActionError(answer.error as PeerActionErrorKind, message, {
-        ...(typeof answer.field === 'string' ? { field: answer.field } : {}),
-        ...(typeof answer.ocpi_status === 'number' ? { ocpiStatus: answer.ocpi_status } : {}),
-      });
-    }
-    throw new NodeAccessError(`the admin API at ${base} answered HTTP ${response.status}: ${message}`);
-  }
-
+  const call = adminApi(baseUrl, adminToken, options, {
+    timeoutMs: ADMIN_TIMEOUT_MS,
+    toError: toPeerActionError,
+  });
   const peerPath = (id: string, action: string) => `/peers/${encodeURIComponent(id)}/${action}`;
   return {
     invite: (input) => call<InviteResult>('POST', '/peers/invite', input ?? {}),
@@ -179,87 +122,6 @@ export async function databasePeerActions(store: SqlStore): Promise<PeerActions>
 }
 
 // ---------------------------------------------------------------------------------------------
-// Choosing the target.
-
-type Target = { kind: 'admin'; url: string; adminToken: string } | { kind: 'db'; db: string };
-
-/** Where the command acts, from its flags and the environment; a usage error when unclear. */
-export function resolveTarget(options: TargetOptions, env: Env): Target {
-  const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
-  if (options.url !== undefined && options.db !== undefined) {
-    throw new InputError("give either --db (the node's database) or --url (its admin API), not both");
-  }
-  const url =
-    nonEmpty(options.url) ?? (options.db === undefined ? nonEmpty(env.ROAMKIT_ADMIN_URL) : undefined);
-  if (url !== undefined) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new InputError(
-        `--url: '${url}' is not a URL (use the node's base URL, e.g. http://127.0.0.1:8080)`,
-      );
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new InputError('--url: use an http:// or https:// URL');
-    }
-    const adminToken = nonEmpty(options.adminToken) ?? nonEmpty(env.ROAMKIT_ADMIN_TOKEN);
-    if (adminToken === undefined) {
-      throw new InputError('--url needs the admin token: --admin-token T or ROAMKIT_ADMIN_TOKEN');
-    }
-    return { kind: 'admin', url: parsed.href, adminToken };
-  }
-  const explicit = nonEmpty(options.db) ?? nonEmpty(env.ROAMKIT_DB);
-  if (explicit !== undefined) return { kind: 'db', db: explicit };
-  if (existsSync(DEFAULT_SQLITE_PATH)) return { kind: 'db', db: `sqlite:${DEFAULT_SQLITE_PATH}` };
-  throw new InputError(
-    `say which node: --db sqlite:PATH|postgres://… (its database) or --url URL --admin-token T (its admin API); no ${DEFAULT_SQLITE_PATH} here`,
-  );
-}
-
-/** Runs `fn` with the target's actions; opens and closes the store for `--db`. */
-async function withActions<T>(
-  target: Target,
-  io: PeersIo,
-  fn: (actions: PeerActions) => Promise<T>,
-): Promise<T> {
-  if (target.kind === 'admin') {
-    const url = new URL(target.url);
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-      io.err(`warning: sending the admin token over plain http to ${url.host}; use https beyond loopback`);
-    }
-    return fn(adminPeerActions(target.url, target.adminToken, io.fetch ? { fetch: io.fetch } : {}));
-  }
-  let location: ReturnType<typeof parseStoreUrl>;
-  try {
-    location = parseStoreUrl(target.db);
-  } catch (error) {
-    if (error instanceof StoreUrlError) throw new InputError(`--db: ${error.message}`);
-    throw error;
-  }
-  // Never create a database here: a typo in the path would otherwise give an empty node.
-  if (location.dialect === 'sqlite' && (location.memory || !existsSync(location.path))) {
-    throw new InputError(
-      location.memory
-        ? "--db: an in-memory database belongs to one process; use the running node's --url instead"
-        : `--db: no database at ${location.path} (start \`roamkit serve --db ${target.db}\` first)`,
-    );
-  }
-  const store = openStore(target.db);
-  try {
-    try {
-      await store.migrate();
-    } catch (error) {
-      const reason = error instanceof StoreError ? error.message : (error as Error).message;
-      throw new NodeAccessError(`cannot use the database ${redactStoreUrl(target.db)}: ${reason}`);
-    }
-    return await fn(await databasePeerActions(store));
-  } finally {
-    await store.close();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Output.
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -305,35 +167,17 @@ const FIELD_FLAGS: Record<string, string> = {
 
 /** An action's failure as the CLI reports it: message on stderr, exit 2 for bad input, else 1. */
 function report(error: unknown, command: string, io: PeersIo): number {
-  if (error instanceof PeerActionError) {
-    let message = error.message;
-    const flag = error.details.field === undefined ? undefined : FIELD_FLAGS[error.details.field];
-    if (flag !== undefined && message.startsWith(`${error.details.field}:`)) {
-      message = `${flag}:${message.slice((error.details.field as string).length + 1)}`;
-    }
-    const status = error.details.ocpiStatus === undefined ? '' : ` (OCPI status ${error.details.ocpiStatus})`;
-    io.err(`roamkit peers ${command}: ${message}${status}`);
-    return error.kind === 'bad_request' ? 2 : 1;
-  }
-  if (error instanceof NodeAccessError) {
-    io.err(`roamkit peers ${command}: ${error.message}`);
-    return 1;
-  }
-  throw error;
+  return reportFailure(error, `roamkit peers ${command}`, io, (e) => {
+    if (!(e instanceof PeerActionError)) return undefined;
+    const { field, ocpiStatus } = e.details;
+    const message = namingFlag(e.message, field, field === undefined ? undefined : FIELD_FLAGS[field]);
+    const status = ocpiStatus === undefined ? '' : ` (OCPI status ${ocpiStatus})`;
+    return { message: `${message}${status}`, badInput: e.kind === 'bad_request' };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The commands.
-
-function targetOptions(command: Command): Command {
-  return command
-    .option('--db <url>', "act on the node's database: sqlite:PATH or postgres://… (env ROAMKIT_DB)")
-    .option(
-      '--url <url>',
-      "act through a running node's admin API, e.g. http://127.0.0.1:8080 (env ROAMKIT_ADMIN_URL)",
-    )
-    .option('--admin-token <token>', 'the admin token, with --url (env ROAMKIT_ADMIN_TOKEN)');
-}
 
 export function addPeersCommand(program: Command, io: PeersIo): Command {
   const env = () => io.env ?? process.env;
@@ -355,7 +199,9 @@ export function addPeersCommand(program: Command, io: PeersIo): Command {
       const positional = args.slice(0, -2) as string[];
       const target = resolveTarget(options, env());
       try {
-        await withActions(target, io, (actions) => fn(actions, options, positional));
+        await withTarget(target, io, { admin: adminPeerActions, database: databasePeerActions }, (actions) =>
+          fn(actions, options, positional),
+        );
         process.exitCode = 0;
       } catch (error) {
         process.exitCode = report(error, command, io);

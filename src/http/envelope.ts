@@ -39,16 +39,61 @@ export function sendEnvelope(
   return reply.code(httpStatus).type('application/json; charset=utf-8').send(body);
 }
 
+const DATA_OPEN = Buffer.from('{"data":');
+const LIST_OPEN = Buffer.from('{"data":[');
+const COMMA = Buffer.from(',');
+
+/**
+ * The last body built around each frozen list (a cached page: the same elements for as long as
+ * it lives), with the envelope fields it was built with. The timestamp has whole seconds, so
+ * requests for the same page within a second are answered with the same bytes, like a static
+ * file: no 100 KiB allocated and copied per request (on Linux, fresh memory of that size costs
+ * page faults on every request). Held weakly: it goes with the page.
+ */
+const builtBodies = new WeakMap<readonly Buffer[], { rest: string; body: Buffer }>();
+
+/**
+ * The envelope of successResponse written around ready JSON bytes of `data` (same bytes as
+ * serialising the whole envelope): `{"data":` + data + `,"status_code":1000,…}`, one copy.
+ * `list`: the data is a JSON array of these elements.
+ */
+function envelopeBytes(data: readonly Buffer[], list: boolean, now: Date, message?: string): Buffer {
+  const rest = `${list ? ']' : ''},${JSON.stringify(successResponse(undefined, now, message)).slice(1)}`;
+  const reusable = list && Object.isFrozen(data);
+  if (reusable) {
+    const built = builtBodies.get(data);
+    if (built !== undefined && built.rest === rest) return built.body;
+  }
+  const chunks: Buffer[] = [list ? LIST_OPEN : DATA_OPEN];
+  data.forEach((element, i) => {
+    if (list && i > 0) chunks.push(COMMA);
+    chunks.push(element);
+  });
+  chunks.push(Buffer.from(rest));
+  const body = Buffer.concat(chunks);
+  if (reusable) builtBodies.set(data, { rest, body });
+  return body;
+}
+
 /** Sends a handler's outcome. */
 export function sendOutcome(reply: FastifyReply, outcome: OcpiOutcome, now: Date): FastifyReply {
   if (outcome.headers !== undefined) reply.headers(outcome.headers);
-  if (outcome.dataJson !== undefined) {
-    // The envelope of successResponse, written around the ready JSON of `data` (same key order).
-    const rest = JSON.stringify(successResponse(undefined, now, outcome.message)).slice(1);
+  const { dataList, dataJson } = outcome;
+  if (dataList !== undefined || dataJson !== undefined) {
+    // A Buffer goes to the socket as is; a large string would be encoded on every write.
+    const body =
+      dataList !== undefined
+        ? envelopeBytes(dataList, true, now, outcome.message)
+        : envelopeBytes(
+            [typeof dataJson === 'string' ? Buffer.from(dataJson) : (dataJson as Buffer)],
+            false,
+            now,
+            outcome.message,
+          );
     return reply
       .code(outcome.httpStatus ?? 200)
       .type('application/json; charset=utf-8')
-      .send(`{"data":${outcome.dataJson},${rest}`);
+      .send(body);
   }
   const body =
     outcome.statusCode >= 1000 && outcome.statusCode < 2000

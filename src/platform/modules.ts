@@ -11,10 +11,16 @@ export interface OcpiOutcome {
   statusCode: number;
   data?: unknown;
   /**
-   * `data` already serialised (JSON text), sent as is: list answers assemble it from cached
-   * per-object JSON instead of serialising every object on every request. Wins over `data`.
+   * `data` already serialised (JSON text, or its UTF-8 bytes), sent as is: an object's answer
+   * taken from the conversion cache instead of serialised on every request. Wins over `data`.
    */
-  dataJson?: string;
+  dataJson?: string | Buffer;
+  /**
+   * `data` as a list of already serialised elements (UTF-8 JSON bytes each), sent as one JSON
+   * array with a single copy: a list page assembled from the conversion cache. Wins over
+   * `dataJson` and `data`. The bytes are shared (cached): never written into.
+   */
+  dataList?: readonly Buffer[];
   message?: string;
   /** Default: 200 (the OCPI layer answers with HTTP 200 and puts the outcome in statusCode). */
   httpStatus?: number;

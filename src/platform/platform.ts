@@ -76,6 +76,21 @@ export interface Platform {
   authenticate(header: string | undefined, version: OcpiVersion): Promise<AuthResult>;
 }
 
+/** Peers kept by token hash at most (authentication); past it, the map starts over. */
+const MAX_CACHED_PEERS = 1000;
+
+/**
+ * A peer record shared by the requests that authenticate with its token: frozen, so no request
+ * can change what the next one sees (plain objects and arrays; Dates are replaced by nobody).
+ */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function createPlatform(options: PlatformOptions): Platform {
   const { config, store } = options;
   const log = options.log ?? silentLogger;
@@ -113,11 +128,30 @@ export function createPlatform(options: PlatformOptions): Platform {
     modules.set(id, module);
   }
 
+  // Peers by token hash, each with the store's change stamp it was read under: reused only while
+  // the stamp is unchanged, so any write (a token changed or revoked, by this process or
+  // another) makes the next request read the store again. No stamp (PostgreSQL): always read.
+  // Unknown tokens are not kept (a caller trying tokens must not fill memory).
+  const peersByTokenHash = new Map<string, { stamp: string; peer: PeerRecord }>();
+  async function peerOfTokenHash(hash: string): Promise<PeerRecord | undefined> {
+    const stamp = store.changeStamp();
+    if (stamp !== undefined) {
+      const known = peersByTokenHash.get(hash);
+      if (known !== undefined && known.stamp === stamp) return known.peer;
+    }
+    const peer = await store.peers.findByIncomingTokenHash(hash);
+    if (peer !== undefined && stamp !== undefined) {
+      if (peersByTokenHash.size >= MAX_CACHED_PEERS) peersByTokenHash.clear();
+      peersByTokenHash.set(hash, { stamp, peer: deepFreeze(peer) });
+    }
+    return peer;
+  }
+
   async function authenticate(header: string | undefined, version: OcpiVersion): Promise<AuthResult> {
     const parsed = decodeAuthorization(header, version);
     if (!parsed.ok) return parsed;
     for (const candidate of parsed.candidates) {
-      const peer = await store.peers.findByIncomingTokenHash(hashToken(candidate.token));
+      const peer = await peerOfTokenHash(hashToken(candidate.token));
       if (peer !== undefined)
         return { ok: true, peer, token: candidate.token, tolerances: candidate.tolerances };
     }

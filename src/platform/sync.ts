@@ -11,8 +11,16 @@
  *   one transaction (`putMany` with `skipOlder`: a page never turns an object's clock back). Only
  *   one page is held at a time, so memory does not grow with the number of objects.
  * - Incremental by default: `date_from` = the time the last successful sync STARTED, so what
- *   changed while it ran is fetched again next time (the lower bound is inclusive in 2.2.1+, and
- *   read so in 2.1.1). `full` asks for everything.
+ *   changed while it ran is fetched next time (the lower bound is inclusive in 2.2.1+, and read
+ *   so in 2.1.1). `full` asks for everything up to the sync's start.
+ * - Every sync asks `date_to` = its own start (exclusive): the windows of successive syncs join
+ *   without gap or overlap (the transport chapter's sequential intervals), and an object changed
+ *   while the pages are read leaves the window instead of moving within it. When it leaves, the
+ *   objects after it move up one place and the first of them would fall into a page already read:
+ *   X-Total-Count drops, and the page is read again with the offset lowered by the drop (what the
+ *   transport chapter advises), so no object is skipped, whatever order the peer lists in. What
+ *   changes in the second a sync starts (DateTimes have whole seconds) or while it runs comes
+ *   with the next sync, whose window reaches back a minute (clock skew), or by push.
  * - What happened is kept in node_meta under `sync.<module>.<peerId>` (SyncState).
  *
  * The service also runs syncs on its own: on request (a Receiver saw a PATCH for an object it does
@@ -149,10 +157,38 @@ export interface SyncServiceDeps {
 }
 
 export const DEFAULT_PAGE_LIMIT = 1000;
+/** How far each incremental window reaches back before the last sync's start (clock skew). */
+export const CLOCK_SKEW_MARGIN_MS = 60_000;
 /** Rejected objects logged one by one per sync; the rest only counted (a broken peer must not flood the log). */
 const REJECTIONS_LOGGED = 20;
 
 export const syncMetaKey = (module: ObjectModule, peerId: string): string => `sync.${module}.${peerId}`;
+
+/**
+ * The page to read again when X-Total-Count dropped from `previousTotal` to `total` between two
+ * pages: objects before the page left the list (changed after date_to, deleted, withdrawn), those
+ * after them moved up, and as many objects as left moved into pages already read. The same URL
+ * with its offset lowered by the drop; undefined when nothing dropped or the URL has no offset to
+ * lower (an opaque Link: nothing to be done).
+ */
+export function rereadUrl(
+  pageUrl: string,
+  previousTotal: number | undefined,
+  total: number | undefined,
+): string | undefined {
+  if (previousTotal === undefined || total === undefined || total >= previousTotal) return undefined;
+  let url: URL;
+  try {
+    url = new URL(pageUrl);
+  } catch {
+    return undefined;
+  }
+  const raw = url.searchParams.get('offset');
+  const offset = raw !== null && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  if (offset === undefined || offset === 0 || !Number.isSafeInteger(offset)) return undefined;
+  url.searchParams.set('offset', String(Math.max(0, offset - (previousTotal - total))));
+  return url.toString();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Pure parts.
@@ -445,7 +481,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       throw new SyncError('store', `reading the peer failed: ${describe(error)}`, { cause: error });
     }
     const { version, token, url, parties } = loaded;
-    const dateFrom = full ? undefined : previous?.lastSuccessAt;
+    // The windows overlap by CLOCK_SKEW_MARGIN_MS: the peer stamps last_updated with its clock,
+    // the window is ours. A peer running behind us would otherwise stamp a change made just after
+    // our last sync started before that start, outside both windows. Re-reading a minute is
+    // harmless: what we already hold at that last_updated is skipped or rewritten unchanged.
+    const dateFrom =
+      full || previous?.lastSuccessAt === undefined
+        ? undefined
+        : new Date(previous.lastSuccessAt.getTime() - CLOCK_SKEW_MARGIN_MS);
     const progress: SyncProgress = { received: 0, written: 0, total: undefined, pages: 0 };
     let rejected = 0;
     const context = {
@@ -462,11 +505,21 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
     try {
       const client = clientFactory({ version, token });
-      const pages = client.pages({
+      let pages = client.pages({
         url,
-        query: { limit: pageLimit, ...(dateFrom === undefined ? {} : { date_from: dateFrom }) },
+        query: {
+          limit: pageLimit,
+          ...(dateFrom === undefined ? {} : { date_from: dateFrom }),
+          date_to: startedAt,
+        },
         signal: controller.signal,
       });
+      /** The URL of the page `pages` yields next (relative Links resolve against it). */
+      let pageUrl = url;
+      let lastTotal: number | undefined;
+      /** Pages read again; each needs an object gone from the list, so never more than it first had. */
+      let rereads = 0;
+      let firstTotal: number | undefined;
       for (;;) {
         let page: Awaited<ReturnType<typeof pages.next>>;
         try {
@@ -476,6 +529,21 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           throw new SyncError('transport', describe(error), { cause: error });
         }
         if (page.done) break;
+        const headers = parsePaginationHeaders(page.value.headers, pageUrl);
+        const again = rereadUrl(pageUrl, lastTotal, headers.totalCount);
+        if (again !== undefined && rereads < (firstTotal ?? 0)) {
+          // This page is not stored: the one read instead starts `drop` objects earlier (its Link goes on from there).
+          rereads++;
+          log.debug(
+            { peerId, module, from: lastTotal, to: headers.totalCount },
+            'sync: objects left the list while it was read; the page is read again from a lower offset',
+          );
+          await pages.return(undefined);
+          pages = client.pages({ url: again, signal: controller.signal });
+          pageUrl = again;
+          lastTotal = headers.totalCount;
+          continue;
+        }
         const data = page.value.data;
         if (!Array.isArray(data)) {
           throw new SyncError(
@@ -504,8 +572,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         progress.pages++;
         progress.received += data.length;
         progress.written += written;
-        const headers = parsePaginationHeaders(page.value.headers);
         if (headers.totalCount !== undefined) progress.total = headers.totalCount;
+        firstTotal ??= headers.totalCount;
+        lastTotal = headers.totalCount ?? lastTotal;
+        if (headers.next !== undefined) pageUrl = headers.next;
         options.onProgress?.({ ...progress });
       }
       if (rejected > REJECTIONS_LOGGED) {

@@ -2,7 +2,7 @@
 export { type OpenStoreOptions, openStore, SqlStore } from './database.js';
 export { KyselyDeliveryRepository } from './deliveries.js';
 export { PeerNotFoundError, StoreError, UniqueViolationError } from './errors.js';
-export { KyselyObjectRepository, OBJECT_ROWS_PER_STATEMENT } from './objects.js';
+export { KyselyObjectRepository, OBJECT_KEYS_PER_STATEMENT, OBJECT_ROWS_PER_STATEMENT } from './objects.js';
 export { hashToken, isTokenHash, newToken, TOKEN_BYTES, tokenMatchesHash } from './tokens.js';
 export * from './types.js';
 export {

@@ -14,6 +14,7 @@ import {
   type ObjectListFilter,
   type ObjectModule,
   type ObjectRepository,
+  type OcpiObjectHead,
   type OcpiObjectRecord,
   type PutObjectInput,
 } from './types.js';
@@ -24,6 +25,23 @@ import {
  */
 export const OBJECT_ROWS_PER_STATEMENT = 1000;
 const DEFAULT_BATCH_SIZE = 500;
+/** Keys per `getMany` statement: 3 bound parameters a key, far below both dialects' limits. */
+export const OBJECT_KEYS_PER_STATEMENT = 500;
+
+/** The columns of a head: all in the list index, so listing heads never reads the table rows. */
+const HEAD_COLUMNS = [
+  'module',
+  'country_code',
+  'party_id',
+  'id',
+  'peer_id',
+  'revision',
+  'last_updated',
+  'deleted',
+  'published',
+  'updated_at',
+] as const;
+type HeadRow = Pick<Selectable<OcpiObjectsTable>, (typeof HEAD_COLUMNS)[number]>;
 
 /** A JSON column that must hold an object; anything else means the row was damaged outside the store. */
 export function parseJsonObject(text: string, column: string): Record<string, unknown> {
@@ -41,6 +59,21 @@ export function parseJsonObject(text: string, column: string): Record<string, un
 
 export function isObjectModule(value: unknown): value is ObjectModule {
   return OBJECT_MODULES.includes(value as ObjectModule);
+}
+
+export function headFromRow(row: HeadRow): OcpiObjectHead {
+  if (!isObjectModule(row.module))
+    throw new StoreError(`ocpi_objects.module holds ${JSON.stringify(row.module)}`);
+  return {
+    module: row.module,
+    key: { countryCode: row.country_code, partyId: row.party_id, id: row.id },
+    peerId: row.peer_id,
+    revision: Number(row.revision),
+    lastUpdated: fromDbTime(row.last_updated, 'ocpi_objects.last_updated'),
+    deleted: Number(row.deleted) === 1,
+    published: Number(row.published) === 1,
+    updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
+  };
 }
 
 export function objectFromRow(row: Selectable<OcpiObjectsTable>): OcpiObjectRecord {
@@ -137,11 +170,14 @@ function filterCondition(eb: ObjectsExpressionBuilder, filter: ObjectListFilter)
   if (filter.peerId === null) conditions.push(eb('peer_id', 'is', null));
   else if (filter.peerId !== undefined) conditions.push(eb('peer_id', '=', filter.peerId));
   if (filter.parties) {
+    // A row value IN list rather than ORs of ANDs: with `country_code = ? and party_id = ?`,
+    // SQLite treats those ORDER BY terms as constants and sorts each page's rows again (a
+    // temporary B-tree) instead of reading them in index order.
     conditions.push(
-      eb.or(
-        filter.parties.map((p) =>
-          eb.and([eb('country_code', '=', p.countryCode), eb('party_id', '=', p.partyId)]),
-        ),
+      eb(
+        eb.refTuple('country_code', 'party_id'),
+        'in',
+        filter.parties.map((p) => eb.tuple(p.countryCode, p.partyId)),
       ),
     );
   }
@@ -267,22 +303,62 @@ export class KyselyObjectRepository implements ObjectRepository {
     return row && objectFromRow(row);
   }
 
+  /** The list query (filter, order, page) with the columns the caller selects. */
+  private listQuery(filter: ObjectListFilter, page: { offset: number; limit: number }) {
+    let query = this.db.selectFrom('ocpi_objects').where((eb) => filterCondition(eb, filter));
+    // One peer_id for every row (the filter names it): ordering by it first changes nothing, but
+    // lets PostgreSQL read the page in index order. `peer_id is null` is no equality to its
+    // planner, so without it PostgreSQL sorts every matching row for each page.
+    if (filter.peerId !== undefined) query = query.orderBy('peer_id');
+    return query
+      .orderBy('last_updated')
+      .orderBy('country_code')
+      .orderBy('party_id')
+      .orderBy('id')
+      .limit(Math.floor(page.limit))
+      .offset(Math.max(0, Math.floor(page.offset)));
+  }
+
   async list(filter: ObjectListFilter, page: { offset: number; limit: number }): Promise<OcpiObjectRecord[]> {
     if (matchesNothing(filter) || page.limit <= 0) return [];
-    const rows = await this.run(() =>
-      this.db
-        .selectFrom('ocpi_objects')
-        .selectAll()
-        .where((eb) => filterCondition(eb, filter))
-        .orderBy('last_updated')
-        .orderBy('country_code')
-        .orderBy('party_id')
-        .orderBy('id')
-        .limit(Math.floor(page.limit))
-        .offset(Math.max(0, Math.floor(page.offset)))
-        .execute(),
-    );
+    const rows = await this.run(() => this.listQuery(filter, page).selectAll().execute());
     return rows.map(objectFromRow);
+  }
+
+  async listHeads(
+    filter: ObjectListFilter,
+    page: { offset: number; limit: number },
+  ): Promise<OcpiObjectHead[]> {
+    if (matchesNothing(filter) || page.limit <= 0) return [];
+    const rows = await this.run(() => this.listQuery(filter, page).select(HEAD_COLUMNS).execute());
+    return rows.map(headFromRow);
+  }
+
+  async getMany(module: ObjectModule, keys: readonly ObjectKey[]): Promise<OcpiObjectRecord[]> {
+    const unique = new Map<string, ObjectKey>();
+    for (const key of keys) unique.set(keyOf(module, key), key);
+    const all = [...unique.values()];
+    const out: OcpiObjectRecord[] = [];
+    for (let i = 0; i < all.length; i += OBJECT_KEYS_PER_STATEMENT) {
+      const chunk = all.slice(i, i + OBJECT_KEYS_PER_STATEMENT);
+      // A row value IN list: both dialects look each key up in the primary key.
+      const rows = await this.run(() =>
+        this.db
+          .selectFrom('ocpi_objects')
+          .selectAll()
+          .where('module', '=', module)
+          .where((eb) =>
+            eb(
+              eb.refTuple('country_code', 'party_id', 'id'),
+              'in',
+              chunk.map((k) => eb.tuple(k.countryCode, k.partyId, k.id)),
+            ),
+          )
+          .execute(),
+      );
+      for (const row of rows) out.push(objectFromRow(row));
+    }
+    return out;
   }
 
   async count(filter: ObjectListFilter): Promise<number> {

@@ -92,6 +92,15 @@ export interface Store {
   migrate(): Promise<void>;
   /** A cheap round trip to the database, for /health. */
   ping(): Promise<boolean>;
+  /**
+   * An opaque value that is different after any write to the database, by this process or
+   * another, committed or rolled back. What is read after taking a stamp is at least as new as
+   * the state the stamp names, so an answer computed from reads made after taking stamp S may be
+   * reused for as long as the stamp is still S (an exact cache check, no time to live).
+   * Synchronous and cheap: no round trip. Undefined where the database has no cheap exact one
+   * (PostgreSQL), or when it cannot be read right now: then nothing may be reused.
+   */
+  changeStamp(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -145,6 +154,13 @@ export interface OcpiObjectRecord {
   updatedAt: Date;
 }
 
+/**
+ * A stored object without its documents (`data`, `previous`): what a list page needs to decide
+ * which objects it serves and whether their converted form is already cached, read from the list
+ * index alone.
+ */
+export type OcpiObjectHead = Omit<OcpiObjectRecord, 'data' | 'previous'>;
+
 export interface PutObjectInput {
   module: ObjectModule;
   key: ObjectKey;
@@ -188,6 +204,17 @@ export interface ObjectRepository {
   markDeleted(module: ObjectModule, key: ObjectKey, lastUpdated: Date): Promise<OcpiObjectRecord | undefined>;
   /** Ordered by last_updated, then country_code, party_id, id (a stable order for offset pages). */
   list(filter: ObjectListFilter, page: { offset: number; limit: number }): Promise<OcpiObjectRecord[]>;
+  /**
+   * `list` without the documents: the same objects in the same order, each without `data` and
+   * `previous` (no JSON read or parsed). With `getMany` for the objects not cached, a list page
+   * reads only the documents it has to convert.
+   */
+  listHeads(filter: ObjectListFilter, page: { offset: number; limit: number }): Promise<OcpiObjectHead[]>;
+  /**
+   * The full records of these keys of `module` (tombstones included), in no particular order; a
+   * key with no row is left out, a key named twice is read once. One query per few hundred keys.
+   */
+  getMany(module: ObjectModule, keys: readonly ObjectKey[]): Promise<OcpiObjectRecord[]>;
   count(filter: ObjectListFilter): Promise<number>;
   /** Every matching object in list order, read in batches (keyset pagination, memory stays flat). */
   iterate(filter: ObjectListFilter, batchSize?: number): AsyncIterable<OcpiObjectRecord>;

@@ -9,8 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Command } from 'commander';
-import { addDataCommands, type DataIo, parseRecords } from '../../src/cli/data.js';
+import { parseRecords } from '../../src/cli/data.js';
 import { InputError } from '../../src/cli/read-documents.js';
 import { recordNodeMeta } from '../../src/cli/serve.js';
 import { fromCanonical } from '../../src/model/index.js';
@@ -21,6 +20,7 @@ import { openStore } from '../../src/store/database.js';
 import type { ObjectModule } from '../../src/store/types.js';
 import { exampleExpectations } from '../fixtures/expectations.js';
 import { readExample } from '../helpers/fixtures.js';
+import { runCli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'roamkit-data-'));
 const NOW = new Date('2025-03-04T05:06:07Z');
@@ -51,40 +51,12 @@ async function nodeDb(parties: NodeConfigInput['parties'] = [CPO, EMSP]): Promis
   return url;
 }
 
-/** Runs the data commands as `roamkit` does (exit codes: InputError and commander errors are 2). */
-async function cli(args: string[], extra: { stdin?: string } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: DataIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
+/** `roamkit ARGS…` with the test clock (and standard input's text when given). */
+const cli = (args: string[], extra: { stdin?: string } = {}) =>
+  runCli(args, {
     now: () => NOW,
     ...(extra.stdin === undefined ? {} : { stdin: () => extra.stdin as string }),
-  };
-  const program = new Command('roamkit')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  addDataCommands(program, io);
-  process.exitCode = 0;
-  let code: number;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof InputError) {
-      io.err(error.message);
-      code = 2;
-    } else if ((error as { code?: string }).code?.startsWith('commander.')) {
-      code = 2;
-    } else {
-      throw error;
-    }
-  } finally {
-    process.exitCode = undefined;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n'), lines: out };
-}
+  });
 
 /** Our (or a peer's) stored objects of a module: canonical data by `CC/PID/id`. */
 async function stored(db: string, module: ObjectModule): Promise<Map<string, Record<string, unknown>>> {

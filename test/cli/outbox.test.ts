@@ -8,44 +8,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Command } from 'commander';
-import { addOutboxCommand, formatOutboxCounts, type OutboxIo } from '../../src/cli/outbox.js';
-import { InputError } from '../../src/cli/read-documents.js';
+import { formatOutboxCounts, type OutboxIo } from '../../src/cli/outbox.js';
 import { buildApp } from '../../src/http/app.js';
 import { createPublisher } from '../../src/platform/delivery/publisher.js';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 import type { PeerRecord } from '../../src/store/types.js';
 import { testConfig } from '../http/helpers.js';
 import { addPeer, ourLocation } from '../platform/delivery/helpers.js';
+import { runCli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'roamkit-outbox-cli-'));
 const ADMIN_TOKEN = 'outbox-admin-token-0123';
 
-/** Runs `roamkit outbox …` as main.ts runs a command: the exit code, never process.exit. */
-async function cli(args: string[], extra: Partial<OutboxIo> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: OutboxIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, ...extra };
-  const program = new Command('roamkit')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  addOutboxCommand(program, io);
-  process.exitCode = 0;
-  let code: number;
-  try {
-    await program.parseAsync(['outbox', ...args], { from: 'user' });
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof InputError) {
-      io.err(error.message);
-      code = 2;
-    } else if ((error as { code?: string }).code?.startsWith('commander.')) code = 2;
-    else throw error;
-  } finally {
-    process.exitCode = undefined;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+/** `roamkit outbox ARGS…`. */
+const cli = (args: string[], extra: Partial<OutboxIo> = {}) => runCli(['outbox', ...args], extra);
 
 /** A node database with one peer owed two locations, parked (unreachable). */
 async function parkedDatabase(name: string): Promise<{ db: string; store: SqlStore; peer: PeerRecord }> {

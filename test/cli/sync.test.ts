@@ -8,43 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { Command } from 'commander';
-import { InputError } from '../../src/cli/read-documents.js';
 import { recordNodeMeta } from '../../src/cli/serve.js';
-import { addSyncCommand, type SyncIo } from '../../src/cli/sync.js';
+import type { SyncIo } from '../../src/cli/sync.js';
 import { openStore } from '../../src/store/database.js';
 import type { PeerRecord } from '../../src/store/types.js';
 import { testConfig } from '../http/helpers.js';
 import { makeObject, PEER_PARTY, type ScriptedSender, startSender } from '../platform/sync-sender.js';
+import { runCli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'roamkit-sync-cli-'));
 let dbCount = 0;
 
-/** Runs `roamkit sync …` the way main.ts runs a command: exit code returned, never process.exit. */
-async function cli(args: string[], extra: Partial<SyncIo> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: SyncIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, isTTY: false, ...extra };
-  const program = new Command('roamkit')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  addSyncCommand(program, io);
-  process.exitCode = 0;
-  let code: number;
-  try {
-    await program.parseAsync(['sync', ...args], { from: 'user' });
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof InputError) {
-      io.err(error.message);
-      code = 2;
-    } else if ((error as { code?: string }).code?.startsWith('commander.')) code = 2;
-    else throw error;
-  } finally {
-    process.exitCode = undefined;
-  }
-  return { code, out, err };
-}
+/** `roamkit sync ARGS…`, not on a terminal unless told. */
+const cli = (args: string[], extra: Partial<SyncIo> = {}) =>
+  runCli(['sync', ...args], { isTTY: false, ...extra });
 
 /** A database a node has served (its settings recorded) with one REGISTERED CPO peer. */
 async function nodeDatabase(senderUrl: string): Promise<{ db: string; peer: PeerRecord }> {
@@ -96,14 +73,14 @@ describe('roamkit sync', () => {
   test('plain progress lines, one per page, and a summary; the next run is incremental', async () => {
     const { db, peer } = await nodeDatabase(cpo.url);
     const first = await cli(['locations', '--peer', peer.id, '--db', db, '--page-limit', '10']);
-    assert.equal(first.code, 0, first.err.join('\n'));
-    assert.equal(first.err.length, 3);
-    assert.match(first.err[0] ?? '', /^page 1: 10\/25 objects, \d+\/s$/);
-    assert.match(first.err[1] ?? '', /^page 2: 20\/25 objects, \d+\/s$/);
-    assert.match(first.err[2] ?? '', /^page 3: 25\/25 objects, \d+\/s$/);
-    assert.equal(first.out.length, 1);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(first.errLines.length, 3);
+    assert.match(first.errLines[0] ?? '', /^page 1: 10\/25 objects, \d+\/s$/);
+    assert.match(first.errLines[1] ?? '', /^page 2: 20\/25 objects, \d+\/s$/);
+    assert.match(first.errLines[2] ?? '', /^page 3: 25\/25 objects, \d+\/s$/);
+    assert.equal(first.lines.length, 1);
     assert.match(
-      first.out[0] ?? '',
+      first.lines[0] ?? '',
       new RegExp(
         `^synced locations from peer ${peer.id} \\(BeCharged\\) \\(full\\): 25 received, 25 written, 0 rejected, 3 pages in \\d+\\.\\d s$`,
       ),
@@ -112,9 +89,9 @@ describe('roamkit sync', () => {
 
     const second = await cli(['locations', '--peer', peer.id, '--db', db]);
     assert.equal(second.code, 0);
-    assert.match(second.out[0] ?? '', /\(changes since \d{4}-\d\d-\d\dT[\d:.]+Z\): 0 received, 0 written/);
+    assert.match(second.lines[0] ?? '', /\(changes since \d{4}-\d\d-\d\dT[\d:.]+Z\): 0 received, 0 written/);
     const third = await cli(['locations', '--peer', peer.id, '--db', db, '--full']);
-    assert.match(third.out[0] ?? '', /\(full\): 25 received/);
+    assert.match(third.lines[0] ?? '', /\(full\): 25 received/);
   });
 
   test('on a terminal: a progress bar on the stream, no page lines', async () => {
@@ -133,10 +110,10 @@ describe('roamkit sync', () => {
       isTTY: true,
       progressStream: stream,
     });
-    assert.equal(run.code, 0, run.err.join('\n'));
-    assert.deepEqual(run.err, []);
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual(run.errLines, []);
     assert.match(drawn, /locations \[.*\] 25\/25 objects/);
-    assert.match(run.out[0] ?? '', /25 received, 25 written/);
+    assert.match(run.lines[0] ?? '', /25 received, 25 written/);
   });
 
   test('a failing sync: exit 1 with one line saying why', async () => {
@@ -144,34 +121,34 @@ describe('roamkit sync', () => {
     cpo.options.failRequest = () => true;
     const run = await cli(['locations', '--peer', peer.id, '--db', db]);
     assert.equal(run.code, 1);
-    assert.equal(run.err.length, 1);
-    assert.match(run.err[0] ?? '', /^roamkit sync: GET http:\/\/127\.0\.0\.1:\d+\/.*HTTP 500/);
-    assert.deepEqual(run.out, []);
+    assert.equal(run.errLines.length, 1);
+    assert.match(run.errLines[0] ?? '', /^roamkit sync: GET http:\/\/127\.0\.0\.1:\d+\/.*HTTP 500/);
+    assert.deepEqual(run.lines, []);
   });
 
   test('usage errors exit 2: unknown peer, bad module, bad page limit, missing --peer, no database', async () => {
     const { db, peer } = await nodeDatabase(cpo.url);
     const unknown = await cli(['locations', '--peer', 'no-such-peer', '--db', db]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.err.join('\n'), /no peer with id no-such-peer/);
+    assert.match(unknown.err, /no peer with id no-such-peer/);
 
     const module = await cli(['sessions', '--peer', peer.id, '--db', db]);
     assert.equal(module.code, 2);
-    assert.match(module.err.join('\n'), /'sessions' is not a module to sync \(use locations or tariffs\)/);
+    assert.match(module.err, /'sessions' is not a module to sync \(use locations or tariffs\)/);
 
     const limit = await cli(['tariffs', '--peer', peer.id, '--db', db, '--page-limit', '0']);
     assert.equal(limit.code, 2);
-    assert.match(limit.err.join('\n'), /positive integer/);
+    assert.match(limit.err, /positive integer/);
 
     assert.equal((await cli(['tariffs', '--db', db])).code, 2);
 
     const missing = await cli(['locations', '--peer', peer.id, '--db', `sqlite:${join(tmp, 'nothing.db')}`]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err.join('\n'), /no database at/);
+    assert.match(missing.err, /no database at/);
 
     // A peer without a tariffs Sender endpoint is a failed action, not usage.
     const noEndpoint = await cli(['tariffs', '--peer', peer.id, '--db', db]);
     assert.equal(noEndpoint.code, 1);
-    assert.match(noEndpoint.err.join('\n'), /offers no tariffs Sender endpoint/);
+    assert.match(noEndpoint.err, /offers no tariffs Sender endpoint/);
   });
 });

@@ -169,13 +169,31 @@ describe('the conversion cache', () => {
     const cache = new ConversionCache(2);
     let conversions = 0;
     const convert = () => String(++conversions);
-    assert.equal(cache.get(record('A'), '2.2.1', convert), '1');
-    assert.equal(cache.get(record('A'), '2.2.1', convert), '1');
-    assert.equal(cache.get(record('A'), '2.1.1', convert), '2');
-    assert.equal(cache.get(record('A', 2), '2.2.1', convert), '3', 'a new revision is converted again');
+    const text = (bytes: Buffer | undefined) => bytes?.toString('utf8');
+    assert.equal(text(cache.get(record('A'), '2.2.1', convert)), '1');
+    assert.equal(text(cache.get(record('A'), '2.2.1', convert)), '1');
+    assert.equal(text(cache.get(record('A'), '2.1.1', convert)), '2');
+    assert.equal(text(cache.get(record('A', 2), '2.2.1', convert)), '3', 'a new revision is converted again');
     assert.equal(cache.size, 2);
-    assert.equal(cache.get(record('A'), '2.2.1', convert), '4', 'evicted: the oldest entry went first');
+    assert.equal(text(cache.get(record('A'), '2.2.1', convert)), '4', 'evicted: the oldest entry went first');
     assert.deepEqual(cache.stats(), { hits: 1, misses: 4, size: 2 });
+  });
+
+  test('keeps UTF-8 bytes in memory of their own; a head finds what its record stored', () => {
+    const cache = new ConversionCache(5);
+    const json = JSON.stringify({ name: 'Gare de l’Est – Köln ⚡' });
+    const stored = cache.store(record('A'), '2.2.1', json);
+    assert.equal(stored.toString('utf8'), json);
+    assert.equal(stored.length, Buffer.byteLength(json));
+    // Not a slice of Node's shared pool: an evicted entry frees its bytes.
+    assert.equal(stored.byteOffset, 0);
+    assert.equal(stored.buffer.byteLength, stored.length);
+    const { data: _data, previous: _previous, ...head } = record('A');
+    assert.equal(cache.lookup(head, '2.2.1'), stored);
+    assert.equal(cache.lookup({ ...head, revision: 2 }, '2.2.1'), undefined, 'another revision');
+    assert.equal(cache.lookup({ ...head, updatedAt: new Date(1) }, '2.2.1'), undefined, 'a rebuilt store');
+    assert.equal(cache.lookup(head, '2.3.0'), undefined, 'another version');
+    assert.deepEqual(cache.stats(), { hits: 1, misses: 3, size: 1 });
   });
 
   test('keys cannot collide whatever the ids hold; failed conversions are not cached', () => {

@@ -8,11 +8,12 @@ import { inspect } from 'node:util';
 import { sql } from 'kysely';
 import type { SqlStore } from '../../src/store/database.js';
 import { StoreError } from '../../src/store/errors.js';
-import { OBJECT_ROWS_PER_STATEMENT } from '../../src/store/objects.js';
+import { OBJECT_KEYS_PER_STATEMENT, OBJECT_ROWS_PER_STATEMENT } from '../../src/store/objects.js';
 import type {
   DeliveryRecord,
   ObjectKey,
   ObjectListFilter,
+  OcpiObjectHead,
   OcpiObjectRecord,
   PutObjectInput,
 } from '../../src/store/types.js';
@@ -83,7 +84,18 @@ function locationInput(id: string, lastUpdated: string, extra: Partial<PutObject
   };
 }
 
-function ids(records: readonly OcpiObjectRecord[]): string[] {
+/** A record without its documents: what listHeads answers. */
+function headOf(record: OcpiObjectRecord): OcpiObjectHead {
+  const { data: _data, previous: _previous, ...head } = record;
+  return head;
+}
+
+const byKey = (a: OcpiObjectRecord, b: OcpiObjectRecord) =>
+  `${a.key.countryCode}/${a.key.partyId}/${a.key.id}` < `${b.key.countryCode}/${b.key.partyId}/${b.key.id}`
+    ? -1
+    : 1;
+
+function ids(records: readonly (OcpiObjectRecord | OcpiObjectHead)[]): string[] {
   return records.map((r) => `${r.key.countryCode}/${r.key.partyId}/${r.key.id}`);
 }
 
@@ -354,6 +366,11 @@ export function objectsContractSuite(target: StoreTarget): void {
         async function both(filter: ObjectListFilter): Promise<string[]> {
           const listed = await store.objects.list(filter, { offset: 0, limit: 1000 });
           assert.equal(await store.objects.count(filter), listed.length, 'count agrees with list');
+          assert.deepEqual(
+            await store.objects.listHeads(filter, { offset: 0, limit: 1000 }),
+            listed.map(headOf),
+            'listHeads: the same objects in the same order, without documents',
+          );
           const iterated = await collect(store.objects.iterate(filter, 2));
           assert.deepEqual(iterated, listed, 'iterate yields the list, in list order');
           return ids(listed);
@@ -426,6 +443,60 @@ export function objectsContractSuite(target: StoreTarget): void {
           assert.deepEqual(pages, all);
           assert.deepEqual(await store.objects.list(filter, { offset: 100, limit: 3 }), []);
           assert.deepEqual(await store.objects.list(filter, { offset: 0, limit: 0 }), []);
+          const headPages: string[] = [];
+          for (let offset = 0; offset < all.length; offset += 3) {
+            headPages.push(...ids(await store.objects.listHeads(filter, { offset, limit: 3 })));
+          }
+          assert.deepEqual(headPages, all, 'listHeads pages like list');
+          assert.deepEqual(await store.objects.listHeads(filter, { offset: 100, limit: 3 }), []);
+          assert.deepEqual(await store.objects.listHeads(filter, { offset: 0, limit: 0 }), []);
+          assert.deepEqual(
+            await store.objects.listHeads({ ...filter, parties: [] }, { offset: 0, limit: 3 }),
+            [],
+          );
+        });
+
+        it('getMany reads the full records of the keys named, tombstones too, each once', async () => {
+          await setUp();
+          const all = await store.objects.list(
+            { module: 'locations', includeDeleted: true },
+            { offset: 0, limit: 100 },
+          );
+          const wanted = [key('gone', 'NL', 'RMK'), key('b', 'NL', 'RMK'), key('p1', 'DE', 'AAA')];
+          const got = await store.objects.getMany('locations', [
+            ...wanted,
+            key('b', 'NL', 'RMK'), // twice: read once
+            key('nope', 'NL', 'RMK'), // no such object: left out
+            key('B', 'NL', 'XYZ'), // another party's id
+          ]);
+          const expected = all.filter((r) =>
+            wanted.some((k) => ids([r])[0] === `${k.countryCode}/${k.partyId}/${k.id}`),
+          );
+          assert.equal(expected.length, 3);
+          assert.deepEqual([...got].sort(byKey), [...expected].sort(byKey));
+          assert.equal(got.find((r) => r.key.id === 'gone')?.deleted, true);
+          assert.deepEqual(await store.objects.getMany('tariffs', wanted), [], 'modules are separate');
+          assert.deepEqual(await store.objects.getMany('locations', []), []);
+        });
+
+        it('getMany reads more keys than one statement takes', async () => {
+          ({ store } = await fresh());
+          const total = OBJECT_KEYS_PER_STATEMENT * 2 + 7;
+          const inputs = Array.from({ length: total }, (_, i) =>
+            locationInput(`L${String(i).padStart(5, '0')}`, '2024-01-01T00:00:00.000Z'),
+          );
+          await store.objects.putMany(inputs);
+          const keys = inputs.map((input) => input.key).reverse();
+          const got = await store.objects.getMany('locations', keys);
+          assert.equal(got.length, total);
+          assert.deepEqual(
+            got.map((r) => r.key.id).sort(),
+            inputs.map((input) => input.key.id),
+          );
+          assert.deepEqual(
+            got.find((r) => r.key.id === 'L00700'),
+            await store.objects.get('locations', key('L00700')),
+          );
         });
 
         it('iterate walks many objects with equal timestamps in batches, each once', async () => {
@@ -484,6 +555,63 @@ export function objectsContractSuite(target: StoreTarget): void {
         );
         assert.equal(await store.objects.count({ module: 'locations' }), 0);
       });
+    });
+
+    describe('change stamp', () => {
+      it(
+        target.label.startsWith('PostgreSQL')
+          ? 'PostgreSQL has none: nothing may be reused'
+          : 'changes with every write, never with a read; a rolled-back write changes it too',
+        async () => {
+          const { store, open } = await fresh();
+          if (target.label.startsWith('PostgreSQL')) {
+            assert.equal(store.changeStamp(), undefined);
+            return;
+          }
+          const seen = new Set<string>();
+          const next = () => {
+            const stamp = store.changeStamp();
+            assert.equal(typeof stamp, 'string');
+            assert.ok(!seen.has(stamp as string), `stamp ${stamp} seen before`);
+            seen.add(stamp as string);
+            return stamp;
+          };
+          const start = next();
+          await store.objects.list({ module: 'locations' }, { offset: 0, limit: 10 });
+          await store.objects.count({ module: 'locations' });
+          assert.equal(store.changeStamp(), start, 'reads change nothing');
+          await store.objects.put(locationInput('A', '2024-01-01T00:00:00.000Z'));
+          next();
+          await store.objects.markDeleted('locations', key('A'), at('2024-01-02T00:00:00.000Z'));
+          next();
+          await store.peers.create({ name: 'p', status: 'REGISTERED' });
+          next();
+          await assert.rejects(
+            store.transaction(async (tx) => {
+              await tx.objects.put(locationInput('B', '2024-01-01T00:00:00.000Z'));
+              assert.ok(!seen.has(tx.changeStamp() as string), 'inside: its writes so far count');
+              throw new Error('boom');
+            }),
+            /boom/,
+          );
+          next();
+          // A write that changes no row (an older input with skipOlder) leaves the stamp.
+          await store.objects.putMany([locationInput('C', '2024-01-02T00:00:00.000Z')]);
+          const before = next();
+          await store.objects.putMany([locationInput('C', '2024-01-01T00:00:00.000Z')], { skipOlder: true });
+          assert.equal(store.changeStamp(), before);
+          if (target.persistent) {
+            // Another connection (another process: the CLI beside a running node) commits.
+            const other = open();
+            opened.push(other);
+            await other.objects.put(locationInput('D', '2024-01-01T00:00:00.000Z'));
+            next();
+            await other.close();
+          }
+          await store.close();
+          assert.equal(store.changeStamp(), undefined, 'a closed store has none');
+        },
+      );
     });
 
     describe('deliveries', () => {

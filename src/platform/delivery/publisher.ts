@@ -28,6 +28,12 @@ import type { HostedParty, NodeConfig } from '../config.js';
 import { peerMaySee } from '../visibility.js';
 import { isJsonObject, type JsonObject, jsonEqual, objectList } from './json.js';
 
+/** Documents of one module for `Publisher.putAll`. */
+export interface PublishBatch {
+  module: ObjectModule;
+  documents: readonly Record<string, unknown>[];
+}
+
 export interface Publisher {
   /**
    * Creates or replaces one of our objects (a canonical 2.3.0 document, validated against the
@@ -43,6 +49,11 @@ export interface Publisher {
    * (unchanged documents are not counted).
    */
   putMany(module: ObjectModule, documents: readonly Record<string, unknown>[]): Promise<number>;
+  /**
+   * Several modules' documents, all or nothing, in one transaction (a seed: the tariffs and the
+   * locations whose connectors reference them). Returns how many objects changed per module.
+   */
+  putAll(batches: readonly PublishBatch[]): Promise<Record<ObjectModule, number>>;
   /**
    * A partial update of a location (path []), one of its EVSEs ([evseUid]) or connectors
    * ([evseUid, connectorId]), or a tariff (path []), in canonical fields. Top-level fields of the
@@ -399,6 +410,45 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return stored;
   }
 
+  /** Checks every document of every batch (all problems reported), then writes them in one transaction. */
+  async function putAll(batches: readonly PublishBatch[]): Promise<Record<ObjectModule, number>> {
+    const prepared: { module: ObjectModule; all: Prepared[] }[] = [];
+    const issues: PublishIssue[] = [];
+    let kind: PublishErrorKind = 'invalid';
+    for (const { module, documents } of batches) {
+      const all: Prepared[] = [];
+      documents.forEach((document, index) => {
+        const result = prepare(config, module, document, `/${index}`);
+        if (result.ok) all.push(result.value);
+        else {
+          if (result.kind === 'not_our_party' && issues.length === 0) kind = result.kind;
+          issues.push(...result.issues);
+        }
+      });
+      prepared.push({ module, all });
+    }
+    if (issues.length > 0) {
+      const what = batches.map((b) => `${OBJECT_TYPES[b.module]}s`).join(' and ');
+      refuse(kind, `not publishable ${what}`, issues);
+    }
+    const changed: Record<ObjectModule, number> = { locations: 0, tariffs: 0 };
+    if (prepared.every((p) => p.all.length === 0)) return changed;
+    return commit(async (scope) => {
+      for (const { module, all } of prepared) {
+        const keys = new Set(all.map((p) => `${p.key.countryCode}/${p.key.partyId}/${p.key.id}`));
+        if (keys.size === all.length) {
+          changed[module] += await putBatch(scope, module, all);
+          continue;
+        }
+        // The same object more than once: one after the other, each on the one before.
+        for (const [index, one] of all.entries()) {
+          if ((await putPrepared(scope, module, one, `/${index}`)).changed) changed[module]++;
+        }
+      }
+      return changed;
+    });
+  }
+
   return {
     async put(module, document) {
       const prepared = prepare(config, module, document, '');
@@ -407,30 +457,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     },
 
     async putMany(module, documents) {
-      const all: Prepared[] = [];
-      const issues: PublishIssue[] = [];
-      let kind: PublishErrorKind = 'invalid';
-      documents.forEach((document, index) => {
-        const prepared = prepare(config, module, document, `/${index}`);
-        if (prepared.ok) all.push(prepared.value);
-        else {
-          if (prepared.kind === 'not_our_party' && issues.length === 0) kind = prepared.kind;
-          issues.push(...prepared.issues);
-        }
-      });
-      if (issues.length > 0) refuse(kind, `not publishable ${OBJECT_TYPES[module]}s`, issues);
-      if (all.length === 0) return 0;
-      const keys = new Set(all.map((p) => `${p.key.countryCode}/${p.key.partyId}/${p.key.id}`));
-      return commit(async (scope) => {
-        if (keys.size === all.length) return putBatch(scope, module, all);
-        // The same object more than once: one after the other, each on the one before.
-        let changed = 0;
-        for (const [index, prepared] of all.entries()) {
-          if ((await putPrepared(scope, module, prepared, `/${index}`)).changed) changed++;
-        }
-        return changed;
-      });
+      return (await putAll([{ module, documents }]))[module];
     },
+
+    putAll,
 
     async patch(module, key, path, changes) {
       if (!isJsonObject(changes)) {

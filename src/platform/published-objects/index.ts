@@ -8,12 +8,14 @@ import type { EndpointRow } from '../../protocol/index.js';
 import type { OcpiHandler, OcpiModule } from '../modules.js';
 import { ConversionCache } from './conversion-cache.js';
 import type { ObjectModuleDescription } from './description.js';
+import { PageCache } from './page-cache.js';
 import { receiverDelete, receiverGet, receiverPatch, receiverPut } from './receiver.js';
 import { senderList, senderObject } from './sender.js';
 import type { HandlerContext, ObjectModuleDeps } from './shared.js';
 
 export { ConversionCache, DEFAULT_CONVERSION_CACHE_SIZE } from './conversion-cache.js';
 export * from './description.js';
+export { DEFAULT_PAGE_CACHE_BYTES, PageCache } from './page-cache.js';
 export { newIssues, resolveOwner } from './receiver.js';
 export { servedParties } from './sender.js';
 export type { ObjectModuleDeps } from './shared.js';
@@ -71,6 +73,7 @@ export function objectModule(description: ObjectModuleDescription, deps: ObjectM
     description,
     deps,
     cache: deps.cache ?? new ConversionCache(),
+    pages: deps.pages ?? new PageCache(),
     now: deps.now ?? (() => new Date()),
   };
   return {

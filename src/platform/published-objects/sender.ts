@@ -3,9 +3,11 @@
  * Location, EVSE or Connector by id. A peer sees only what it may (visibility.ts); an object it
  * may not see is answered exactly like one that does not exist.
  *
- * The list is the hot path (benchmarked): one count and one page query, filtered in the database
- * so X-Total-Count counts only what the peer may see, and each object's converted JSON taken from
- * the conversion cache; the page is assembled as text, never re-serialised.
+ * The list is the hot path (benchmarked): one count and one query for the page's heads (no
+ * documents), filtered in the database so X-Total-Count counts only what the peer may see; each
+ * object's converted JSON is taken from the conversion cache as bytes, and only the documents of
+ * the objects not cached are read (one query) and converted. The page goes out as those bytes,
+ * never re-serialised.
  */
 import { ConversionError } from '../../model/convert/index.js';
 import {
@@ -14,11 +16,12 @@ import {
   parsePaginationQuery,
   type QueryLike,
 } from '../../protocol/index.js';
-import type { ObjectListFilter, OcpiObjectRecord, PartyKey } from '../../store/types.js';
+import type { ObjectListFilter, OcpiObjectHead, OcpiObjectRecord, PartyKey } from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
 import { ocpiUrls } from '../urls.js';
 import { peerMaySee } from '../visibility.js';
+import { type CachedPage, PageCache } from './page-cache.js';
 import { convertDown, type HandlerContext, invalid } from './shared.js';
 import { descend } from './tree.js';
 
@@ -39,32 +42,39 @@ export function servedParties(config: NodeConfig, version: OcpiVersion): PartyKe
   return out;
 }
 
-/** One of our records as JSON in `version`, through the cache; undefined when it cannot be converted. */
-function recordJson(
+/** One of our records as JSON text in `version`; undefined when it cannot be converted. */
+function convertRecord(
   h: HandlerContext,
   record: OcpiObjectRecord,
   ctx: OcpiRequestContext,
 ): string | undefined {
   const type = h.description.levels[0]?.type as string;
-  return h.cache.get(record, ctx.version, () => {
-    try {
-      return JSON.stringify(convertDown(type, ctx.version, record.data, ctx.log));
-    } catch (error) {
-      if (!(error instanceof ConversionError)) throw error;
-      // One object that cannot be expressed in the peer's version must not take the page down.
-      ctx.log.warn(
-        {
-          module: record.module,
-          key: record.key,
-          revision: record.revision,
-          version: ctx.version,
-          error: error.message,
-        },
-        'object left out: it cannot be converted to the peer version',
-      );
-      return undefined;
-    }
-  });
+  try {
+    return JSON.stringify(convertDown(type, ctx.version, record.data, ctx.log));
+  } catch (error) {
+    if (!(error instanceof ConversionError)) throw error;
+    // One object that cannot be expressed in the peer's version must not take the page down.
+    ctx.log.warn(
+      {
+        module: record.module,
+        key: record.key,
+        revision: record.revision,
+        version: ctx.version,
+        error: error.message,
+      },
+      'object left out: it cannot be converted to the peer version',
+    );
+    return undefined;
+  }
+}
+
+/** One of our records as JSON bytes in `version`, through the cache; undefined when it cannot be converted. */
+function recordJson(
+  h: HandlerContext,
+  record: OcpiObjectRecord,
+  ctx: OcpiRequestContext,
+): Buffer | undefined {
+  return h.cache.get(record, ctx.version, () => convertRecord(h, record, ctx));
 }
 
 /** GET '' of the Sender: a page of our objects last updated in [date_from, date_to). */
@@ -85,22 +95,68 @@ export function senderList(h: HandlerContext): OcpiHandler {
       ...(dateFrom === undefined ? {} : { dateFrom }),
       ...(dateTo === undefined ? {} : { dateTo }),
     };
-    const [total, records] = await Promise.all([
-      deps.store.objects.count(filter),
-      deps.store.objects.list(filter, { offset, limit }),
-    ]);
-    const parts: string[] = [];
-    for (const record of records) {
-      const json = recordJson(h, record, ctx);
-      if (json !== undefined) parts.push(json);
-    }
+    const { total, objects } = await listPage(h, ctx, filter, { offset, limit });
     const baseUrl = ocpiUrls(deps.config.publicUrl).module(ctx.version, description.module, 'SENDER');
     return {
       statusCode: 1000,
-      dataJson: `[${parts.join(',')}]`,
+      dataList: objects,
       headers: paginationHeaders({ baseUrl, query: ctx.query as QueryLike, offset, limit, total }),
     };
   };
+}
+
+/** A page's total and objects: from the page cache while the store is unchanged, else from the store. */
+async function listPage(
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  filter: ObjectListFilter,
+  page: { offset: number; limit: number },
+): Promise<CachedPage> {
+  const { objects: store } = h.deps.store;
+  // The stamp first: what is read after it is at least as new as what it names.
+  const stamp = h.deps.store.changeStamp();
+  const key = stamp === undefined ? undefined : PageCache.keyOf(stamp, ctx.version, filter, page);
+  const cached = key === undefined ? undefined : h.pages.get(key);
+  if (cached !== undefined) return cached;
+  const [total, heads] = await Promise.all([store.count(filter), store.listHeads(filter, page)]);
+  const result = { total, objects: await pageObjects(h, ctx, filter, heads) };
+  if (key !== undefined) h.pages.set(key, result);
+  return result;
+}
+
+const keyText = (key: OcpiObjectHead['key']): string =>
+  `${key.countryCode.length}:${key.countryCode}|${key.partyId.length}:${key.partyId}|${key.id}`;
+
+/**
+ * The JSON bytes of a page's objects, in page order: cached ones as they are, the others read in
+ * one query and converted (and cached). An object changed between the two queries is served as
+ * it is now, or left out when it no longer belongs in the list (deleted, no longer ours, or
+ * unpublished for a peer that sees published objects only).
+ */
+async function pageObjects(
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  filter: ObjectListFilter,
+  heads: readonly OcpiObjectHead[],
+): Promise<Buffer[]> {
+  const found: (Buffer | undefined)[] = heads.map((head) => h.cache.lookup(head, ctx.version));
+  const missing = heads.filter((_, i) => found[i] === undefined);
+  if (missing.length > 0) {
+    const records = await h.deps.store.objects.getMany(
+      filter.module,
+      missing.map((head) => head.key),
+    );
+    const byKey = new Map(records.map((record) => [keyText(record.key), record]));
+    heads.forEach((head, i) => {
+      if (found[i] !== undefined) return;
+      const record = byKey.get(keyText(head.key));
+      if (record === undefined || record.peerId !== null || record.deleted) return;
+      if (filter.publishedOnly === true && !record.published) return;
+      const json = convertRecord(h, record, ctx);
+      if (json !== undefined) found[i] = h.cache.store(record, ctx.version, json);
+    });
+  }
+  return found.filter((part): part is Buffer => part !== undefined);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { NodeConfig } from '../config.js';
 import type { OcpiOutcome, PlatformLogger } from '../modules.js';
 import type { ConversionCache } from './conversion-cache.js';
 import type { ObjectModuleDescription } from './description.js';
+import type { PageCache } from './page-cache.js';
 import type { Json } from './tree.js';
 
 export interface ObjectModuleDeps {
@@ -22,6 +23,8 @@ export interface ObjectModuleDeps {
   onMissingObject?: (peerId: string, module: ObjectModule) => void;
   /** Converted objects by revision (default: one per module, 20 000 entries). */
   cache?: ConversionCache;
+  /** Sender list pages by change stamp (default: one per module, 32 MiB of objects). */
+  pages?: PageCache;
   /** The clock for last_updated we must stamp ourselves (a 2.1.1 PATCH without one) and tombstones. */
   now?: () => Date;
 }
@@ -31,6 +34,8 @@ export interface HandlerContext {
   description: ObjectModuleDescription;
   deps: ObjectModuleDeps;
   cache: ConversionCache;
+  /** Sender list pages by the store's change stamp. */
+  pages: PageCache;
   now: () => Date;
 }
 

@@ -37,10 +37,32 @@ export const m0002_objects_deliveries: Migration = {
       .addCheckConstraint('ocpi_objects_published_check', sql`published in (0, 1)`)
       .execute();
     // The sender list (module, ours, ordered by last_updated and key) and peers' date ranges.
+    // Covering for the list page's heads and its count: the filter columns (deleted, published)
+    // and the head's (revision, updated_at) follow the order columns, so neither query reads a
+    // table row; the documents are read by key for the objects not in the conversion cache only.
     await db.schema
       .createIndex('ocpi_objects_list')
       .on('ocpi_objects')
-      .columns(['module', 'peer_id', 'last_updated', 'country_code', 'party_id', 'id'])
+      .columns([
+        'module',
+        'peer_id',
+        'last_updated',
+        'country_code',
+        'party_id',
+        'id',
+        'deleted',
+        'published',
+        'revision',
+        'updated_at',
+      ])
+      .execute();
+    // The count of that list (X-Total-Count): every column it filters on by equality first, so
+    // counting is a range of index entries with nothing to test per entry. The list itself stays
+    // on the index above (its order), and a count with a date range too.
+    await db.schema
+      .createIndex('ocpi_objects_count')
+      .on('ocpi_objects')
+      .columns(['module', 'peer_id', 'deleted', 'country_code', 'party_id', 'published'])
       .execute();
 
     await db.schema

@@ -251,6 +251,29 @@ describe('publisher', () => {
     assert.equal((await store.deliveries.get(emsp.id, 'tariffs', key('T')))?.pendingRevision, 3);
   });
 
+  test('putAll: tariffs and locations in one transaction, all or nothing across modules', async () => {
+    const emsp = await addPeer(store, { name: 'emsp' });
+    const bad = ourLocation('B');
+    delete bad.address;
+    await assert.rejects(
+      publisher.putAll([
+        { module: 'tariffs', documents: [ourTariff('T1')] },
+        { module: 'locations', documents: [ourLocation('A'), bad] },
+      ]),
+      (error: unknown) => error instanceof PublishError && error.issues[0]?.pointer === '/1/address',
+    );
+    // The valid tariff was not stored either.
+    assert.equal(await store.objects.count({ module: 'tariffs' }), 0);
+    assert.equal(await store.objects.count({ module: 'locations' }), 0);
+
+    const changed = await publisher.putAll([
+      { module: 'tariffs', documents: [ourTariff('T1'), ourTariff('T2')] },
+      { module: 'locations', documents: [ourLocation('A')] },
+    ]);
+    assert.deepEqual(changed, { tariffs: 2, locations: 1 });
+    assert.equal((await store.deliveries.list({ peerId: emsp.id })).length, 3);
+  });
+
   test('patch of an EVSE: its fields, its last_updated and the location last_updated follow', async () => {
     const emsp = await addPeer(store, { name: 'emsp' });
     await publisher.put('locations', ourLocation());
