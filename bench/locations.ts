@@ -37,6 +37,8 @@ import { measureHttp } from './http.js';
 
 const CPO = { country_code: 'NL', party_id: 'RMK' };
 const NOW = new Date('2026-11-01T12:00:00Z');
+/** The pulling child's V8 old-space cap (MiB): a pull of 100k locations must fit in what 10k needs. */
+const CHILD_HEAP_MIB = 96;
 
 const listen = (server: Server) =>
   new Promise<number>((resolve) =>
@@ -142,7 +144,11 @@ interface ChildReport {
 function runChild(args: Record<string, string>): Promise<ChildReport> {
   const script = fileURLToPath(new URL('./sync-child.js', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = fork(script, [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A capped old space: a pull whose memory grew with N would fail here instead of just using more.
+    const child = fork(script, [JSON.stringify(args)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [`--max-old-space-size=${CHILD_HEAP_MIB}`],
+    });
     let report: ChildReport | undefined;
     child.on('message', (message) => {
       report = message as ChildReport;
@@ -160,7 +166,7 @@ export interface SyncFigures {
   fetchOnly: ChildReport;
 }
 
-async function pullSyncBenchmark(counts: readonly number[]): Promise<SyncFigures[]> {
+export async function pullSyncBenchmark(counts: readonly number[]): Promise<SyncFigures[]> {
   const store = openStore('sqlite::memory:');
   await store.migrate();
   const { app, config } = await startCpo(store, { pagination: { defaultLimit: 1000, maxLimit: 1000 } });

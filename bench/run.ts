@@ -10,6 +10,7 @@ import { v2_2_1, v2_3_0 } from '../src/protocol/index.js';
 import { examplesRoot, readExample } from '../test/helpers/fixtures.js';
 import { type BenchResult, compare, consume, formatResults } from './harness.js';
 import { runHttpBenchmarks } from './http.js';
+import { runLocationsBenchmarks } from './locations.js';
 
 // Validation: the complete 2.2.1 Location example, against JSON.parse of the same text.
 const locationText = readFileSync(join(examplesRoot, '2.2.1', 'location_example.json'), 'utf8');
@@ -43,6 +44,10 @@ const results: BenchResult[] = [
 // HTTP: the app against a bare node:http server answering the same bytes (bench/http.ts, ~30 s).
 results.push(...(await runHttpBenchmarks()));
 
+// Locations (issue 5): the Sender list, pull sync 10k/100k, push fan-out (bench/locations.ts, a few minutes).
+const locations = await runLocationsBenchmarks();
+results.push(...locations.results);
+
 console.log(formatResults(results));
 console.log(
   '\n"time vs baseline" = time per operation / time of the baseline operation, both measured in this run.',
@@ -50,4 +55,5 @@ console.log(
 console.log(
   'HTTP rows: ops/s = requests/s (autocannon in a worker thread, 10 connections, 2 rounds of 3 s).',
 );
+for (const note of locations.notes) console.log(note);
 consume();
