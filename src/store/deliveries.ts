@@ -89,6 +89,16 @@ function checkClaim(options: ClaimOptions): void {
     throw new TypeError('leaseMs must be positive');
 }
 
+/** The keys of the rows in `state` due at `now` and not leased by anyone (the lease ran out or never was). */
+function dueRows(db: Kysely<Database>, state: DeliveryState, now: string) {
+  return db
+    .selectFrom('deliveries as d')
+    .select(['d.peer_id', 'd.module', 'd.country_code', 'd.party_id', 'd.object_id'])
+    .where('d.state', '=', state)
+    .where('d.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]));
+}
+
 export class KyselyDeliveryRepository implements DeliveryRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -174,14 +184,7 @@ export class KyselyDeliveryRepository implements DeliveryRepository {
     if (options.limit <= 0) return [];
     const now = toDbTime(options.now);
     return this.lease(options, (db) =>
-      db
-        .selectFrom('deliveries as d')
-        .select(['d.peer_id', 'd.module', 'd.country_code', 'd.party_id', 'd.object_id'])
-        .where('d.state', '=', 'PENDING')
-        .where('d.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]))
-        .orderBy('d.next_attempt_at')
-        .limit(Math.floor(options.limit)),
+      dueRows(db, 'PENDING', now).orderBy('d.next_attempt_at').limit(Math.floor(options.limit)),
     );
   }
 
@@ -192,12 +195,7 @@ export class KyselyDeliveryRepository implements DeliveryRepository {
     // One probe per peer: the lowest key among the peer's due, unleased PARKED rows, and none
     // while another probe of the peer still holds a lease.
     return this.lease(options, (db) =>
-      db
-        .selectFrom('deliveries as d')
-        .select(['d.peer_id', 'd.module', 'd.country_code', 'd.party_id', 'd.object_id'])
-        .where('d.state', '=', 'PARKED')
-        .where('d.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]))
+      dueRows(db, 'PARKED', now)
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(

@@ -20,7 +20,7 @@ import {
 } from './types.js';
 
 /**
- * Rows per multi-row insert. 13 bound parameters a row: 1000 rows stay far below SQLite's
+ * Rows per multi-row insert. 14 bound parameters a row: 1000 rows stay far below SQLite's
  * 32766 (and PostgreSQL's 65535) parameters per statement.
  */
 export const OBJECT_ROWS_PER_STATEMENT = 1000;
@@ -37,6 +37,7 @@ const HEAD_COLUMNS = [
   'peer_id',
   'revision',
   'last_updated',
+  'created_at',
   'deleted',
   'published',
   'updated_at',
@@ -70,6 +71,7 @@ export function headFromRow(row: HeadRow): OcpiObjectHead {
     peerId: row.peer_id,
     revision: Number(row.revision),
     lastUpdated: fromDbTime(row.last_updated, 'ocpi_objects.last_updated'),
+    createdAt: fromDbTime(row.created_at, 'ocpi_objects.created_at'),
     deleted: Number(row.deleted) === 1,
     published: Number(row.published) === 1,
     updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
@@ -95,6 +97,7 @@ export function objectFromRow(row: Selectable<OcpiObjectsTable>): OcpiObjectReco
     data: parseJsonObject(row.data, 'ocpi_objects.data'),
     previous,
     lastUpdated: fromDbTime(row.last_updated, 'ocpi_objects.last_updated'),
+    createdAt: fromDbTime(row.created_at, 'ocpi_objects.created_at'),
     deleted: Number(row.deleted) === 1,
     published: Number(row.published) === 1,
     updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
@@ -117,7 +120,7 @@ function checkInput(input: PutObjectInput): void {
 }
 
 /** The row of a new object; on conflict the upsert turns it into the next revision instead. */
-function insertRow(input: PutObjectInput, updatedAt: string): Insertable<OcpiObjectsTable> {
+function insertRow(input: PutObjectInput, now: string): Insertable<OcpiObjectsTable> {
   return {
     module: input.module,
     country_code: input.key.countryCode,
@@ -129,9 +132,10 @@ function insertRow(input: PutObjectInput, updatedAt: string): Insertable<OcpiObj
     previous_revision: null,
     previous_data: null,
     last_updated: toDbTime(input.lastUpdated),
+    created_at: now,
     deleted: 0,
     published: (input.published ?? input.data.publish !== false) ? 1 : 0,
-    updated_at: updatedAt,
+    updated_at: now,
   };
 }
 
@@ -211,6 +215,7 @@ export class KyselyObjectRepository implements ObjectRepository {
    * Insert, or on conflict the next revision: revision + 1, the replaced live document as
    * `previous` (none after a tombstone), not deleted. With `skipOlder` the update only happens
    * when the input is not older than the stored object (ISO text compares as time).
+   * `created_at` is not in the update: an object keeps its place in the list for good.
    */
   private upsert(inputs: readonly PutObjectInput[], skipOlder: boolean) {
     const updatedAt = toDbTime(this.context.now());
@@ -311,7 +316,7 @@ export class KyselyObjectRepository implements ObjectRepository {
     // planner, so without it PostgreSQL sorts every matching row for each page.
     if (filter.peerId !== undefined) query = query.orderBy('peer_id');
     return query
-      .orderBy('last_updated')
+      .orderBy('created_at')
       .orderBy('country_code')
       .orderBy('party_id')
       .orderBy('id')
@@ -387,11 +392,11 @@ export class KyselyObjectRepository implements ObjectRepository {
         if (from) {
           // Keyset: strictly after the last row seen, in list order (a row value comparison).
           query = query.where((eb) =>
-            eb(eb.refTuple('last_updated', 'country_code', 'party_id', 'id'), '>', eb.tuple(...from)),
+            eb(eb.refTuple('created_at', 'country_code', 'party_id', 'id'), '>', eb.tuple(...from)),
           );
         }
         return query
-          .orderBy('last_updated')
+          .orderBy('created_at')
           .orderBy('country_code')
           .orderBy('party_id')
           .orderBy('id')
@@ -401,7 +406,7 @@ export class KyselyObjectRepository implements ObjectRepository {
       const last = rows[rows.length - 1];
       for (const row of rows) yield objectFromRow(row);
       if (!last || rows.length < size) return;
-      after = [last.last_updated, last.country_code, last.party_id, last.id];
+      after = [last.created_at, last.country_code, last.party_id, last.id];
     }
   }
 }

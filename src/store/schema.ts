@@ -46,6 +46,8 @@ export interface OcpiObjectsTable {
   /** JSON object: the live document at previous_revision. */
   previous_data: string | null;
   last_updated: string;
+  /** When the row was first inserted; never changed afterwards. The Sender list's order. */
+  created_at: string;
   deleted: number;
   published: number;
   updated_at: string;

@@ -146,6 +146,8 @@ export interface OcpiObjectRecord {
   previous: { revision: number; data: Record<string, unknown> } | null;
   /** The object's `last_updated`. */
   lastUpdated: Date;
+  /** When the object was first stored (the store's clock); the Sender list is in this order. */
+  createdAt: Date;
   /** A tombstone (a DELETEd tariff): kept so the delivery worker can send the DELETE. */
   deleted: boolean;
   /** Locations: the canonical `publish` flag (true when absent); tariffs: always true. */
@@ -202,7 +204,10 @@ export interface ObjectRepository {
   putMany(inputs: readonly PutObjectInput[], options?: { skipOlder?: boolean }): Promise<number>;
   /** Turns the object into a tombstone (revision + 1); undefined when there is no live object. */
   markDeleted(module: ObjectModule, key: ObjectKey, lastUpdated: Date): Promise<OcpiObjectRecord | undefined>;
-  /** Ordered by last_updated, then country_code, party_id, id (a stable order for offset pages). */
+  /**
+   * Ordered by createdAt, then country_code, party_id, id: oldest first, so an object updated
+   * while a client reads the pages keeps its place and offset pages skip nothing.
+   */
   list(filter: ObjectListFilter, page: { offset: number; limit: number }): Promise<OcpiObjectRecord[]>;
   /**
    * `list` without the documents: the same objects in the same order, each without `data` and
@@ -216,7 +221,10 @@ export interface ObjectRepository {
    */
   getMany(module: ObjectModule, keys: readonly ObjectKey[]): Promise<OcpiObjectRecord[]>;
   count(filter: ObjectListFilter): Promise<number>;
-  /** Every matching object in list order, read in batches (keyset pagination, memory stays flat). */
+  /**
+   * Every matching object in list order (createdAt, then key), read in batches (keyset pagination
+   * on those columns, memory stays flat).
+   */
   iterate(filter: ObjectListFilter, batchSize?: number): AsyncIterable<OcpiObjectRecord>;
 }
 

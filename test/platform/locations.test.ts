@@ -521,7 +521,10 @@ describe('Locations Sender', () => {
   let cache: ConversionCache;
   const peers = {} as Record<'emsp211' | 'emsp221' | 'emsp230' | 'nsp221' | 'cpo', TestPeer>;
 
-  /** Our own Locations: five published (A-E), one unpublished (U), one of our second party (Z). */
+  /**
+   * Our own Locations: five published (A-E), one unpublished (U), one of our second party (Z),
+   * put in this order (the list's: creation order).
+   */
   const OWN: [string, string, Json][] = [
     ['LOC-A', '2024-01-01T00:00:00Z', {}],
     ['LOC-B', '2024-01-02T00:00:00Z', {}],
@@ -534,7 +537,16 @@ describe('Locations Sender', () => {
 
   before(async () => {
     cache = new ConversionCache(100);
-    node = await objectNode({ config: { pagination: { defaultLimit: 2, maxLimit: 3 } }, cache });
+    // The list is in creation order: a store clock a second on per call makes that the order the
+    // Locations are put below (at the same millisecond, the key would decide).
+    let tick = Date.parse('2024-02-01T00:00:00.000Z');
+    const now = () => {
+      tick += 1000;
+      return new Date(tick);
+    };
+    const store = openStore('sqlite::memory:', { now });
+    await store.migrate();
+    node = await objectNode({ config: { pagination: { defaultLimit: 2, maxLimit: 3 } }, cache, store });
     peers.emsp211 = await addPeer(node.store, '2.1.1', [role('EMSP', 'DE', 'EMO')]);
     peers.emsp221 = await addPeer(node.store, '2.2.1', [role('EMSP', 'DE', 'EMT')]);
     peers.emsp230 = await addPeer(node.store, '2.3.0', [role('EMSP', 'DE', 'EMH')]);

@@ -160,6 +160,7 @@ describe('the conversion cache', () => {
     data: {},
     previous: null,
     lastUpdated: new Date(0),
+    createdAt: new Date(0),
     deleted: false,
     published: true,
     updatedAt: new Date(0),

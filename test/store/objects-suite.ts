@@ -139,6 +139,7 @@ export function objectsContractSuite(target: StoreTarget): void {
           data: input.data,
           previous: null,
           lastUpdated: at('2015-06-29T20:39:09.000Z'),
+          createdAt: clock.now(),
           deleted: false,
           published: true,
           updatedAt: clock.now(),
@@ -183,6 +184,8 @@ export function objectsContractSuite(target: StoreTarget): void {
         assert.deepEqual(second.data, secondInput.data);
         assert.deepEqual(second.lastUpdated, at('2024-01-02T00:00:00.000Z'));
         assert.deepEqual(second.updatedAt, clock.now());
+        assert.deepEqual(second.createdAt, first.createdAt, 'created once, never again');
+        assert.notDeepEqual(second.createdAt, second.updatedAt);
         const third = await store.objects.put(locationInput('LOC1', '2024-01-03T00:00:00.000Z'));
         assert.equal(third.revision, 3);
         assert.deepEqual(third.previous, { revision: 2, data: secondInput.data });
@@ -210,6 +213,9 @@ export function objectsContractSuite(target: StoreTarget): void {
         assert.deepEqual(tomb.data, tariff.data, 'the tombstone still names what was deleted');
         assert.deepEqual(tomb.previous, { revision: 1, data: tariff.data });
         assert.deepEqual(tomb.lastUpdated, at('2024-01-02T00:00:00.000Z'));
+        const createdAt = (await store.objects.get('tariffs', key('12')))?.createdAt;
+        assert.ok(createdAt);
+        assert.deepEqual(tomb.createdAt, createdAt, 'a delete keeps the creation time');
         assert.equal(
           await store.objects.markDeleted('tariffs', key('12'), at('2024-01-03T00:00:00Z')),
           undefined,
@@ -220,6 +226,7 @@ export function objectsContractSuite(target: StoreTarget): void {
         assert.equal(revived.revision, 3);
         assert.equal(revived.deleted, false);
         assert.equal(revived.previous, null, 'a tombstone is no document to patch from');
+        assert.deepEqual(revived.createdAt, createdAt, 'so does a revival');
       });
 
       it('putMany with skipOlder leaves out older inputs, writes equal and newer ones, counts the written', async () => {
@@ -322,8 +329,11 @@ export function objectsContractSuite(target: StoreTarget): void {
         let peerA: string;
         let peerB: string;
         // Ours: NL/RMK and NL/XYZ; one unpublished, one tombstone. Peers': two parties.
+        // Created one second apart in this order ('b' and 'B' at the same moment), so creation
+        // order (the list's) differs from last_updated order: 'z' is the oldest by last_updated.
         const setUp = async () => {
-          ({ store } = await fresh());
+          const clock = manualClock();
+          ({ store } = await fresh(clock));
           peerA = await peer(store, 'a');
           peerB = await peer(store, 'b');
           const put = (
@@ -343,16 +353,22 @@ export function objectsContractSuite(target: StoreTarget): void {
             });
           await put('b', 'NL', 'RMK', '2024-01-02T00:00:00.000Z');
           await put('B', 'NL', 'RMK', '2024-01-02T00:00:00.000Z'); // 'B' < 'b' bytewise, on both dialects
+          clock.advance(1000);
           await put('a', 'NL', 'XYZ', '2024-01-02T00:00:00.000Z');
+          clock.advance(1000);
           await put('z', 'NL', 'RMK', '2024-01-01T00:00:00.000Z');
+          clock.advance(1000);
           await put('hidden', 'NL', 'RMK', '2024-01-03T00:00:00.000Z', { published: false });
+          clock.advance(1000);
           await put('gone', 'NL', 'RMK', '2024-01-04T00:00:00.000Z');
+          clock.advance(1000);
           await store.objects.markDeleted(
             'locations',
             key('gone', 'NL', 'RMK'),
             at('2024-01-05T00:00:00.000Z'),
           );
           await put('p1', 'DE', 'AAA', '2024-01-02T12:00:00.000Z', { peerId: peerA });
+          clock.advance(1000);
           await put('p2', 'DE', 'BBB', '2024-01-03T12:00:00.000Z', { peerId: peerB });
           await store.objects.put({
             module: 'tariffs',
@@ -376,37 +392,37 @@ export function objectsContractSuite(target: StoreTarget): void {
           return ids(listed);
         }
 
-        it('filters by owner peer, party, dates, published and tombstones; orders by last_updated then key', async () => {
+        it('filters by owner peer, party, dates, published and tombstones; orders by creation then key', async () => {
           await setUp();
           assert.deepEqual(await both({ module: 'locations', peerId: null }), [
-            'NL/RMK/z',
             'NL/RMK/B',
             'NL/RMK/b',
             'NL/XYZ/a',
+            'NL/RMK/z',
             'NL/RMK/hidden',
           ]);
           assert.deepEqual(await both({ module: 'locations', peerId: null, publishedOnly: true }), [
-            'NL/RMK/z',
             'NL/RMK/B',
             'NL/RMK/b',
             'NL/XYZ/a',
+            'NL/RMK/z',
           ]);
           assert.deepEqual(await both({ module: 'locations', peerId: null, includeDeleted: true }), [
-            'NL/RMK/z',
             'NL/RMK/B',
             'NL/RMK/b',
             'NL/XYZ/a',
+            'NL/RMK/z',
             'NL/RMK/hidden',
             'NL/RMK/gone',
           ]);
           assert.deepEqual(await both({ module: 'locations', peerId: peerA }), ['DE/AAA/p1']);
           assert.deepEqual(await both({ module: 'locations' }), [
-            'NL/RMK/z',
             'NL/RMK/B',
             'NL/RMK/b',
             'NL/XYZ/a',
-            'DE/AAA/p1',
+            'NL/RMK/z',
             'NL/RMK/hidden',
+            'DE/AAA/p1',
             'DE/BBB/p2',
           ]);
           assert.deepEqual(
@@ -428,6 +444,7 @@ export function objectsContractSuite(target: StoreTarget): void {
               dateTo: at('2024-01-03T00:00:00.000Z'),
             }),
             ['NL/RMK/B', 'NL/RMK/b', 'NL/XYZ/a', 'DE/AAA/p1'],
+            'filtered on last_updated, still in creation order',
           );
           assert.deepEqual(await both({ module: 'tariffs', peerId: null }), ['NL/RMK/t1']);
         });
@@ -453,6 +470,61 @@ export function objectsContractSuite(target: StoreTarget): void {
           assert.deepEqual(
             await store.objects.listHeads({ ...filter, parties: [] }, { offset: 0, limit: 3 }),
             [],
+          );
+        });
+
+        it('a crawl page by page returns every object once while objects of read pages are updated', async () => {
+          const clock = manualClock();
+          ({ store } = await fresh(clock));
+          // Ten Locations created a second apart, last_updated running the other way; L3/L4 at the
+          // same moment (key order between them).
+          for (let i = 0; i < 10; i++) {
+            if (i !== 4) clock.advance(1000);
+            await store.objects.put(
+              locationInput(`L${i}`, `2024-01-${String(20 - i).padStart(2, '0')}T00:00:00.000Z`),
+            );
+          }
+          const filter: ObjectListFilter = { module: 'locations', peerId: null, publishedOnly: true };
+          const initial = await store.objects.list(filter, { offset: 0, limit: 100 });
+          const before = ids(initial);
+          const createdBefore = initial.map((r) => r.createdAt);
+          assert.equal(before.length, 10);
+          for (const read of ['list', 'listHeads'] as const) {
+            const crawled: string[] = [];
+            for (let offset = 0, n = 0; offset < 10; offset += 3, n++) {
+              const page = await store.objects[read](filter, { offset, limit: 3 });
+              crawled.push(...ids(page));
+              // After each page, objects already read change: a newer version (put, putMany with
+              // skipOlder) and one that turns last_updated back. None may move.
+              clock.advance(1000);
+              const first = page[0];
+              assert.ok(first);
+              if (n % 2 === 0) {
+                await store.objects.put(locationInput(first.key.id, `2025-0${n + 1}-01T00:00:00.000Z`));
+              } else {
+                await store.objects.putMany([
+                  locationInput(first.key.id, `2025-0${n + 1}-01T00:00:00.000Z`),
+                  locationInput('L0', '2000-01-01T00:00:00.000Z'),
+                ]);
+              }
+              await store.objects.putMany([locationInput('L1', `2026-0${n + 1}-01T00:00:00.000Z`)], {
+                skipOlder: true,
+              });
+            }
+            assert.deepEqual(crawled, before, `${read}: every object exactly once, in creation order`);
+          }
+          const updated = await store.objects.list(filter, { offset: 0, limit: 100 });
+          const byId = new Map(updated.map((r) => [r.key.id, r]));
+          assert.deepEqual(byId.get('L1')?.lastUpdated, at('2026-04-01T00:00:00.000Z'), 'updated meanwhile');
+          assert.deepEqual(
+            byId.get('L0')?.lastUpdated,
+            at('2000-01-01T00:00:00.000Z'),
+            'turned back meanwhile',
+          );
+          assert.deepEqual(
+            updated.map((r) => r.createdAt),
+            createdBefore,
+            'creation times never change',
           );
         });
 

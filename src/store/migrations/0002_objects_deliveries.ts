@@ -28,6 +28,8 @@ export const m0002_objects_deliveries: Migration = {
       .addColumn('previous_revision', 'integer')
       .addColumn('previous_data', 'text')
       .addColumn('last_updated', ordered, (c) => c.notNull())
+      // When the row was first inserted (store clock); later puts and deletes leave it alone.
+      .addColumn('created_at', ordered, (c) => c.notNull())
       .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('published', 'integer', (c) => c.notNull().defaultTo(1))
       .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -36,22 +38,26 @@ export const m0002_objects_deliveries: Migration = {
       .addCheckConstraint('ocpi_objects_deleted_check', sql`deleted in (0, 1)`)
       .addCheckConstraint('ocpi_objects_published_check', sql`published in (0, 1)`)
       .execute();
-    // The sender list (module, ours, ordered by last_updated and key) and peers' date ranges.
-    // Covering for the list page's heads and its count: the filter columns (deleted, published)
-    // and the head's (revision, updated_at) follow the order columns, so neither query reads a
-    // table row; the documents are read by key for the objects not in the conversion cache only.
+    // The sender list (module, ours, in creation order then key). Creation order, not
+    // last_updated: an object updated while a client crawls the pages keeps its place, so no other
+    // object shifts onto a page already read. Peers' date ranges (last_updated) are tested on the
+    // index entries. Covering for the list page's heads and its count: the filter columns
+    // (deleted, published, last_updated) and the head's (revision, updated_at) follow the order
+    // columns, so neither query reads a table row; the documents are read by key for the objects
+    // not in the conversion cache only.
     await db.schema
       .createIndex('ocpi_objects_list')
       .on('ocpi_objects')
       .columns([
         'module',
         'peer_id',
-        'last_updated',
+        'created_at',
         'country_code',
         'party_id',
         'id',
         'deleted',
         'published',
+        'last_updated',
         'revision',
         'updated_at',
       ])

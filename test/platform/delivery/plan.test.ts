@@ -31,6 +31,7 @@ function record(
     data: after,
     previous: before === null ? null : { revision: 1, data: before },
     lastUpdated: new Date(String(after.last_updated)),
+    createdAt: new Date(String(after.last_updated)),
     deleted: false,
     published: after.publish !== false,
     updatedAt: new Date(),
