@@ -6,9 +6,9 @@
  * statement runs under the database's write lock).
  */
 import { type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
-import { StoreError, translateDriverError } from './errors.js';
+import { StoreError } from './errors.js';
 import { isObjectModule } from './objects.js';
-import type { RepositoryContext } from './peers.js';
+import { KyselyRepository, type RepositoryContext } from './repository.js';
 import { type Database, type DeliveriesTable, fromDbTime, toDbTime } from './schema.js';
 import {
   type ClaimOptions,
@@ -99,20 +99,13 @@ function dueRows(db: Kysely<Database>, state: DeliveryState, now: string) {
     .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', now)]));
 }
 
-export class KyselyDeliveryRepository implements DeliveryRepository {
+export class KyselyDeliveryRepository extends KyselyRepository implements DeliveryRepository {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly context: RepositoryContext,
+    db: Kysely<Database>,
+    context: RepositoryContext,
     private readonly dialect: 'sqlite' | 'postgres',
-  ) {}
-
-  private async run<T>(query: () => Promise<T>): Promise<T> {
-    this.context.assertUsable();
-    try {
-      return await query();
-    } catch (err) {
-      throw translateDriverError(err, 'deliveries');
-    }
+  ) {
+    super(db, context, 'deliveries');
   }
 
   private now(): string {

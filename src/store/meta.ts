@@ -1,23 +1,13 @@
 /** NodeMetaRepository over Kysely: JSON values by key (see types.ts). */
 import type { Kysely } from 'kysely';
-import { StoreError, translateDriverError } from './errors.js';
-import type { RepositoryContext } from './peers.js';
+import { StoreError } from './errors.js';
+import { KyselyRepository, type RepositoryContext } from './repository.js';
 import { type Database, toDbTime } from './schema.js';
 import type { NodeMetaRepository } from './types.js';
 
-export class KyselyNodeMetaRepository implements NodeMetaRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly context: RepositoryContext,
-  ) {}
-
-  private async run<T>(query: () => Promise<T>): Promise<T> {
-    this.context.assertUsable();
-    try {
-      return await query();
-    } catch (err) {
-      throw translateDriverError(err, 'node_meta');
-    }
+export class KyselyNodeMetaRepository extends KyselyRepository implements NodeMetaRepository {
+  constructor(db: Kysely<Database>, context: RepositoryContext) {
+    super(db, context, 'node_meta');
   }
 
   async get(key: string): Promise<unknown> {

@@ -5,8 +5,8 @@
  * page of a thousand objects costs one round trip per chunk instead of one per object.
  */
 import { type ExpressionBuilder, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import { StoreError, translateDriverError } from './errors.js';
-import type { RepositoryContext } from './peers.js';
+import { StoreError } from './errors.js';
+import { KyselyRepository, type RepositoryContext } from './repository.js';
 import { type Database, fromDbTime, type OcpiObjectsTable, toDbTime } from './schema.js';
 import {
   OBJECT_MODULES,
@@ -196,19 +196,9 @@ function matchesNothing(filter: ObjectListFilter): boolean {
   return filter.parties !== undefined && filter.parties.length === 0;
 }
 
-export class KyselyObjectRepository implements ObjectRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly context: RepositoryContext,
-  ) {}
-
-  private async run<T>(query: () => Promise<T>): Promise<T> {
-    this.context.assertUsable();
-    try {
-      return await query();
-    } catch (err) {
-      throw translateDriverError(err, 'ocpi_objects');
-    }
+export class KyselyObjectRepository extends KyselyRepository implements ObjectRepository {
+  constructor(db: Kysely<Database>, context: RepositoryContext) {
+    super(db, context, 'ocpi_objects');
   }
 
   /**

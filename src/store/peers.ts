@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { isOcpiVersion } from '../protocol/index.js';
-import { PeerNotFoundError, StoreError, translateDriverError } from './errors.js';
+import { PeerNotFoundError, StoreError } from './errors.js';
+import { KyselyRepository, type RepositoryContext } from './repository.js';
 import { type Database, fromDbTime, type PeersTable, toDbTime } from './schema.js';
 import { isTokenHash } from './tokens.js';
 import {
@@ -17,13 +18,6 @@ import {
   type PeerRepository,
   type PeerStatus,
 } from './types.js';
-
-/** What a repository needs besides the database: the clock, and a check run before each call. */
-export interface RepositoryContext {
-  now: () => Date;
-  /** Throws when this handle must not be used right now (see `Store.transaction`). */
-  assertUsable: () => void;
-}
 
 /** Statuses in which the token hash opens the door. */
 const ACTIVE: readonly PeerStatus[] = ['INVITED', 'REGISTERED'];
@@ -83,19 +77,9 @@ export function peerChangesToRow(changes: PeerChanges): Updateable<PeersTable> {
   return row;
 }
 
-export class KyselyPeerRepository implements PeerRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly context: RepositoryContext,
-  ) {}
-
-  private async run<T>(query: () => Promise<T>): Promise<T> {
-    this.context.assertUsable();
-    try {
-      return await query();
-    } catch (err) {
-      throw translateDriverError(err, 'peers');
-    }
+export class KyselyPeerRepository extends KyselyRepository implements PeerRepository {
+  constructor(db: Kysely<Database>, context: RepositoryContext) {
+    super(db, context, 'peers');
   }
 
   async create(peer: NewPeer): Promise<PeerRecord> {
