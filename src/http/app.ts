@@ -12,9 +12,16 @@ import type { NodeConfig } from '../platform/config.js';
 import type { ClientFactory } from '../platform/credentials.js';
 import type { OcpiModule } from '../platform/modules.js';
 import { createPlatform, type Platform, type PlatformOptions } from '../platform/platform.js';
+import { errorResponse, StatusCode } from '../protocol/index.js';
 import type { Store } from '../store/types.js';
 import { registerAdminApi } from './admin.js';
-import { genReqId, installErrorHandlers, installJsonParser, installMessageIdHeaders } from './envelope.js';
+import {
+  genReqId,
+  installErrorHandlers,
+  installJsonParser,
+  installMessageIdHeaders,
+  sendEnvelope,
+} from './envelope.js';
 import { createLogger } from './logger.js';
 import { type RouteTable, registerOcpiRoutes } from './ocpi-routes.js';
 
@@ -53,6 +60,18 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Peers write URLs with and without a trailing slash (the spec's own examples do both).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Errors Fastify raises before any route runs (a URL that is not valid percent-encoding):
+    // HTTP 400 with the envelope and 2001, like any other bad input, never Fastify's own body.
+    frameworkErrors: (error, _request, reply) =>
+      sendEnvelope(
+        reply,
+        400,
+        errorResponse(
+          StatusCode.INVALID_OR_MISSING_PARAMETERS,
+          now(),
+          `the request URL is not valid: ${error.message}`,
+        ),
+      ),
   }) as unknown as FastifyInstance;
 
   const platform = createPlatform({

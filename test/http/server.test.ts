@@ -149,6 +149,15 @@ describe('the server', () => {
       }
     });
 
+    test('a URL that is not valid percent-encoding: HTTP 400 with the envelope and 2001, never a bare error', async () => {
+      for (const url of ['/ocpi/2.2.1/sender/locations/L1/%ff', '/ocpi/2.2.1/credentials/%zz', '/ocpi/%ff']) {
+        const res = await app.inject({ method: 'GET', url, headers: authHeader(registeredToken) });
+        assert.equal(res.statusCode, 400, url);
+        const body = assertEnvelope(res.body, 2001);
+        assert.match(String(body.status_message), /the request URL is not valid/);
+      }
+    });
+
     test('a method the path does not have: HTTP 405 with the envelope and Allow', async () => {
       const res = await app.inject({
         method: 'PATCH',
