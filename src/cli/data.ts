@@ -14,6 +14,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { ConversionError, fromCanonical, LOSSY_MAPPINGS, toCanonical } from '../model/index.js';
 import type { HostedParty, NodeConfig } from '../platform/config.js';
+import { parsePartyArgument } from '../platform/delivery/input.js';
 import { createPublisher, OBJECT_TYPES, PublishError } from '../platform/delivery/publisher.js';
 import { generateSeed, TARIFF_KINDS } from '../platform/seed/index.js';
 import {
@@ -59,9 +60,9 @@ function parseVersion(value: string): OcpiVersion {
 
 /** `NL:RMK` (also `NL/RMK`, `NL-RMK`) → { country_code, party_id }, upper case. */
 export function parsePartyOption(value: string): Party {
-  const match = /^([A-Za-z]{2})[:/-]([A-Za-z0-9]{3})$/.exec(value.trim());
-  if (match === null) throw new InvalidArgumentError('use COUNTRY:PARTY, e.g. NL:RMK');
-  return { country_code: (match[1] ?? '').toUpperCase(), party_id: (match[2] ?? '').toUpperCase() };
+  const party = parsePartyArgument(value);
+  if (party === undefined) throw new InvalidArgumentError('use COUNTRY:PARTY, e.g. NL:RMK');
+  return party;
 }
 
 function parseCount(value: string): number {

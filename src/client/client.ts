@@ -155,6 +155,8 @@ export interface EndpointCallOptions extends CallOptions {
   body?: unknown;
   /** OCPI-to-* for routed modules (2.2.1+). */
   to?: PartyRef;
+  /** OCPI-from-* for routed modules (2.2.1+), when not the client's own (a node hosting several parties). */
+  from?: PartyRef;
 }
 
 const DEFAULTS = {
@@ -612,7 +614,9 @@ export class OcpiClient<V extends OcpiVersion = OcpiVersion> {
       ...(options.query === undefined ? {} : { query: options.query }),
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(routed && this.#options.from !== undefined ? { from: this.#options.from } : {}),
+      ...(routed && (options.from ?? this.#options.from) !== undefined
+        ? { from: options.from ?? this.#options.from }
+        : {}),
       ...(routed && options.to !== undefined ? { to: options.to } : {}),
       ...(bodySchema === undefined ? {} : { bodySchema }),
       ...(validateData === undefined ? {} : { validate: validateData }),

@@ -425,17 +425,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
       version: discovery.version,
       endpoints: discovery.endpoints,
     });
-    let theirs: ReturnType<typeof readPeerCredentials>;
-    try {
-      const response = await client.postCredentials(
-        discovery.credentialsUrl,
-        ourCredentials(config, discovery.version, ourToken) as CredentialsOf<OcpiVersion>,
-      );
-      theirs = readPeerCredentials(discovery.version, response.data);
-    } catch (error) {
+    const theirs = await sendCredentials(client, discovery, ourToken, 'POST', async () => {
       await store.peers.delete(pending.id);
-      throw postFailure('registration', error);
-    }
+    });
     const peer = await store.peers.update(pending.id, {
       status: 'REGISTERED',
       outgoingToken: theirs.token,
@@ -445,6 +437,30 @@ export function createCredentialsService(deps: CredentialsDeps) {
     log?.info({ peerId: peer.id, version: peer.version }, 'registered with peer');
     deps.onConnected?.(peer);
     return peer;
+  }
+
+  /**
+   * POSTs (registration) or PUTs (update) our credentials with `ourToken` and reads the peer's
+   * from the answer. On failure `undo` takes back what was stored for the exchange first.
+   */
+  async function sendCredentials(
+    client: OcpiClient,
+    discovery: Discovery,
+    ourToken: string,
+    method: 'POST' | 'PUT',
+    undo: () => Promise<void>,
+  ): Promise<ReturnType<typeof readPeerCredentials>> {
+    try {
+      const credentials = ourCredentials(config, discovery.version, ourToken) as CredentialsOf<OcpiVersion>;
+      const response =
+        method === 'POST'
+          ? await client.postCredentials(discovery.credentialsUrl, credentials)
+          : await client.putCredentials(discovery.credentialsUrl, credentials);
+      return readPeerCredentials(discovery.version, response.data);
+    } catch (error) {
+      await undo();
+      throw postFailure(method === 'POST' ? 'registration' : 'credentials update', error);
+    }
   }
 
   /** A failed POST/PUT at the peer as a HandshakeError carrying the peer's status when it gave one. */
@@ -503,17 +519,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
     const discovery = await fetchDetails(client, mutual);
     const ourToken = newToken();
     await store.peers.update(id, { incomingTokenHash: hashToken(ourToken) });
-    let theirs: ReturnType<typeof readPeerCredentials>;
-    try {
-      const response = await client.putCredentials(
-        discovery.credentialsUrl,
-        ourCredentials(config, discovery.version, ourToken) as CredentialsOf<OcpiVersion>,
-      );
-      theirs = readPeerCredentials(discovery.version, response.data);
-    } catch (error) {
+    const theirs = await sendCredentials(client, discovery, ourToken, 'PUT', async () => {
       await store.peers.update(id, { incomingTokenHash: peer.incomingTokenHash });
-      throw postFailure('credentials update', error);
-    }
+    });
     const updated = await store.peers.update(id, {
       outgoingToken: theirs.token,
       versionsUrl: theirs.url,

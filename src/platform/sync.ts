@@ -48,6 +48,7 @@ import {
 import type { NodeConfig } from './config.js';
 import { type ClientFactory, describeClientError } from './credentials.js';
 import type { PlatformLogger } from './modules.js';
+import { findParty } from './parties.js';
 
 // ---------------------------------------------------------------------------------------------
 // Records.
@@ -247,13 +248,14 @@ export function preparePage(
     version: OcpiVersion;
     peerId: string;
     parties: readonly Party[];
+    /** The parties this node hosts: a peer never writes theirs. */
+    hosted?: readonly Party[];
     party2_1_1?: Party;
   },
 ): PreparedPage {
   const type = OBJECT_TYPES[context.module];
   const schema = findSchema(schemasByVersion[context.version], type);
   if (schema === undefined) throw new RangeError(`no ${type} in the ${context.version} schemas`);
-  const owners = new Set(context.parties.map((p) => `${p.country_code}*${p.party_id}`));
   const byKey = new Map<string, PutObjectInput>();
   const rejected: RejectedObject[] = [];
 
@@ -287,9 +289,15 @@ export function preparePage(
       rejected.push({ id, reason: 'has no owner (country_code, party_id) or id' });
       continue;
     }
-    // A party sees and writes only its own data: an object of another owner is not the peer's to send.
-    if (!owners.has(`${cc}*${pid}`)) {
+    // A party sees and writes only its own data: an object of another owner is not the peer's to
+    // send, and none of a party this node hosts is written by a peer (the Receiver's rules).
+    const owner = findParty(context.parties, cc, pid);
+    if (owner === undefined) {
       rejected.push({ id, reason: `belongs to ${cc}*${pid}, which is not one of the peer's parties` });
+      continue;
+    }
+    if (findParty(context.hosted ?? [], cc, pid) !== undefined) {
+      rejected.push({ id, reason: `belongs to ${cc}*${pid}, a party this node hosts` });
       continue;
     }
     const parsed = typeof last_updated === 'string' ? parseDateTime(last_updated) : undefined;
@@ -297,13 +305,14 @@ export function preparePage(
       rejected.push({ id, reason: '/last_updated is not a DateTime' });
       continue;
     }
-    const key = `${cc}*${pid}*${objectId}`;
+    // Keyed as the peer's credentials spell the party, as the Receiver keys what is pushed.
+    const key = `${owner.country_code}*${owner.party_id}*${objectId}`;
     const earlier = byKey.get(key);
     // One multi-row write cannot touch a row twice (PostgreSQL refuses): keep the newer state.
     if (earlier !== undefined && earlier.lastUpdated.getTime() > parsed.date.getTime()) continue;
     byKey.set(key, {
       module: context.module,
-      key: { countryCode: cc, partyId: pid, id: objectId },
+      key: { countryCode: owner.country_code, partyId: owner.party_id, id: objectId },
       peerId: context.peerId,
       data,
       lastUpdated: parsed.date,
@@ -496,6 +505,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       version,
       peerId,
       parties,
+      hosted: config.parties,
       // 2.1.1 credentials carry one party: the owner of everything the peer sends.
       ...(parties[0] === undefined ? {} : { party2_1_1: parties[0] }),
     };

@@ -5,7 +5,14 @@
  * LOCKED on PostgreSQL so workers sharing a database never take the same row (on SQLite the one
  * statement runs under the database's write lock).
  */
-import { type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+  type UpdateObject,
+} from 'kysely';
 import { StoreError } from './errors.js';
 import { isObjectModule } from './objects.js';
 import { KyselyRepository, type RepositoryContext } from './repository.js';
@@ -271,25 +278,15 @@ export class KyselyDeliveryRepository extends KyselyRepository implements Delive
     const sent = Math.floor(sentRevision);
     // The acknowledged revision after this call, as SQL (it only ever goes up).
     const acked = sql<number>`case when acked_revision is null or acked_revision < ${sent} then ${sent} else acked_revision end`;
-    const result = await this.run(() =>
-      this.db
-        .updateTable('deliveries')
-        .set({
-          acked_revision: acked,
-          state: sql<DeliveryState>`case when pending_revision <= ${acked} then 'DONE' else 'PENDING' end`,
-          next_attempt_at: sql<string>`case when pending_revision <= ${acked} then next_attempt_at else ${now} end`,
-          attempts: 0,
-          first_failure_at: null,
-          last_error: null,
-          force_put: 0,
-          locked_by: null,
-          locked_until: null,
-          updated_at: now,
-        })
-        .where((eb) => heldCondition(eb, record, workerId))
-        .executeTakeFirst(),
-    );
-    return result.numUpdatedRows > 0n;
+    return this.updateHeld(record, workerId, now, () => ({
+      acked_revision: acked,
+      state: sql<DeliveryState>`case when pending_revision <= ${acked} then 'DONE' else 'PENDING' end`,
+      next_attempt_at: sql<string>`case when pending_revision <= ${acked} then next_attempt_at else ${now} end`,
+      attempts: 0,
+      first_failure_at: null,
+      last_error: null,
+      force_put: 0,
+    }));
   }
 
   async reschedule(
@@ -297,38 +294,38 @@ export class KyselyDeliveryRepository extends KyselyRepository implements Delive
     workerId: string,
     update: { nextAttemptAt: Date; error: string; firstFailureAt: Date },
   ): Promise<boolean> {
-    const result = await this.run(() =>
-      this.db
-        .updateTable('deliveries')
-        .set((eb) => ({
-          attempts: eb('attempts', '+', 1),
-          next_attempt_at: toDbTime(update.nextAttemptAt),
-          last_error: update.error,
-          first_failure_at: eb.fn.coalesce('first_failure_at', eb.val(toDbTime(update.firstFailureAt))),
-          locked_by: null,
-          locked_until: null,
-          updated_at: this.now(),
-        }))
-        .where((eb) => heldCondition(eb, record, workerId))
-        .executeTakeFirst(),
-    );
-    return result.numUpdatedRows > 0n;
+    return this.updateHeld(record, workerId, this.now(), (eb) => ({
+      attempts: eb('attempts', '+', 1),
+      next_attempt_at: toDbTime(update.nextAttemptAt),
+      last_error: update.error,
+      first_failure_at: eb.fn.coalesce('first_failure_at', eb.val(toDbTime(update.firstFailureAt))),
+    }));
   }
 
   async refuse(record: DeliveryRecord, workerId: string, error: string): Promise<boolean> {
     const now = this.now();
+    return this.updateHeld(record, workerId, now, (eb) => ({
+      state: 'REFUSED' as const,
+      attempts: eb('attempts', '+', 1),
+      first_failure_at: eb.fn.coalesce('first_failure_at', eb.val(now)),
+      last_error: error,
+    }));
+  }
+
+  /**
+   * Applies `changes` to the row of `record` and ends its lease (updated_at `now`), only while
+   * `workerId` holds that lease. False when it no longer does (nothing is written then).
+   */
+  private async updateHeld(
+    record: DeliveryRecord,
+    workerId: string,
+    now: string,
+    changes: (eb: DeliveriesExpressionBuilder) => UpdateObject<Database, 'deliveries'>,
+  ): Promise<boolean> {
     const result = await this.run(() =>
       this.db
         .updateTable('deliveries')
-        .set((eb) => ({
-          state: 'REFUSED' as const,
-          attempts: eb('attempts', '+', 1),
-          first_failure_at: eb.fn.coalesce('first_failure_at', eb.val(now)),
-          last_error: error,
-          locked_by: null,
-          locked_until: null,
-          updated_at: now,
-        }))
+        .set((eb) => ({ ...changes(eb), locked_by: null, locked_until: null, updated_at: now }))
         .where((eb) => heldCondition(eb, record, workerId))
         .executeTakeFirst(),
     );

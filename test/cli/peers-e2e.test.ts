@@ -11,20 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadServeSettings } from '../../src/cli/config-file.js';
-import { run } from '../../src/cli/main.js';
 import { startServer } from '../../src/cli/serve.js';
 import { encodeAuthorization } from '../../src/protocol/index.js';
+import { runCli as cli, type Invitation, inviteThenRegisterWithDb, registerWithDb } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'roamkit-peers-e2e-'));
 const TOKEN_A_ADMIN = 'node-a-admin-token-0123';
 const TOKEN_B_ADMIN = 'node-b-admin-token-0123';
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function serve(name: string, parties: string[], versions: string, adminToken: string) {
   const db = `sqlite:${join(tmp, `${name}.db`)}`;
@@ -64,7 +57,7 @@ describe('roamkit peers between two served nodes', () => {
   test('through the admin APIs: invite --json at A, register at B, update, unregister', async () => {
     const invite = await cli(['peers', 'invite', '--name', 'B', '--json', ...a.admin]);
     assert.equal(invite.code, 0, invite.err);
-    const { token, versions_url } = JSON.parse(invite.out) as { token: string; versions_url: string };
+    const { token, versions_url } = JSON.parse(invite.out) as Invitation;
     assert.equal(versions_url, a.server.versionsUrl);
 
     const register = await cli([
@@ -107,20 +100,8 @@ describe('roamkit peers between two served nodes', () => {
   });
 
   test('on the databases while the nodes serve them: invite --db at A, register --db at B', async () => {
-    const invite = await cli(['peers', 'invite', '--name', 'B (db)', '--json', '--db', a.db]);
-    assert.equal(invite.code, 0, invite.err);
-    const { token, versions_url } = JSON.parse(invite.out) as { token: string; versions_url: string };
     // This process runs the handshake; A calls back B's public URL, where node B answers from b.db.
-    const register = await cli([
-      'peers',
-      'register',
-      '--versions-url',
-      versions_url,
-      '--token',
-      token,
-      '--db',
-      b.db,
-    ]);
+    const { register } = await inviteThenRegisterWithDb(['--name', 'B (db)', '--db', a.db], b.db);
     assert.equal(register.code, 0, register.err);
     assert.match(register.out, /^Registered in OCPI 2\.2\.1: .*REGISTERED; OCPI 2\.2\.1; parties NL:CPA:CPO/);
     assert.equal((await listPeers(a)).find((p) => p.name === 'B (db)')?.status, 'REGISTERED');
@@ -129,29 +110,15 @@ describe('roamkit peers between two served nodes', () => {
   test('register --db on a database no node serves: exit 1, the peer could not call back, nothing kept', async () => {
     const c = await serve('c', ['BE:CPC:CPO'], '2.2.1', 'node-c-admin-token-0123');
     await c.server.close(); // its database keeps the recorded public URL, but nothing answers there now
-    const { token, versions_url } = JSON.parse(
-      (await cli(['peers', 'invite', '--json', '--db', a.db])).out,
-    ) as {
-      token: string;
-      versions_url: string;
-    };
-    const register = await cli([
-      'peers',
-      'register',
-      '--versions-url',
-      versions_url,
-      '--token',
-      token,
-      '--db',
-      c.db,
-    ]);
+    const invitation = JSON.parse((await cli(['peers', 'invite', '--json', '--db', a.db])).out) as Invitation;
+    const register = await registerWithDb(invitation, c.db);
     assert.equal(register.code, 1);
     assert.match(register.err, /roamkit peers register: the peer refused the registration/);
     const left = await cli(['peers', 'list', '--json', '--db', c.db]);
     assert.deepEqual(JSON.parse(left.out), [], 'the half-made peer row was removed');
     // Token A still works at A: the invitation can be used again.
     const again = await fetch(a.server.versionsUrl, {
-      headers: { authorization: encodeAuthorization(token, '2.2.1') },
+      headers: { authorization: encodeAuthorization(invitation.token, '2.2.1') },
     });
     assert.equal(again.status, 200);
   });

@@ -5,26 +5,11 @@
  * answers, unless CI=true.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { loadServeSettings } from '../../src/cli/config-file.js';
-import { run } from '../../src/cli/main.js';
 import { META_KEYS, startServer } from '../../src/cli/serve.js';
-import {
-  dropTestSchemas,
-  newTestSchema,
-  pgRequired,
-  pgTestUrl,
-  pgUnreachableReason,
-} from '../store/targets.js';
-
-const unreachable = await pgUnreachableReason();
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { dropTestSchemas, newTestSchema, pgTestUrl, whenPostgres } from '../store/targets.js';
+import { runCli as cli, inviteThenRegisterWithDb } from './helpers.js';
 
 /** The test URL with `?schema=` added (keeping any query it has). */
 function schemaUrl(schema: string): string {
@@ -33,11 +18,7 @@ function schemaUrl(schema: string): string {
   return url.toString();
 }
 
-if (unreachable && pgRequired) {
-  it('PostgreSQL is reachable (required with CI=true)', () => assert.fail(unreachable));
-} else if (unreachable) {
-  it('roamkit peers on PostgreSQL', { skip: `${unreachable}: PostgreSQL CLI tests skipped` }, () => {});
-} else {
+await whenPostgres('roamkit peers on PostgreSQL', 'PostgreSQL CLI tests skipped', () => {
   describe('roamkit serve + peers --db on PostgreSQL', () => {
     const schemas = [newTestSchema('cli_a'), newTestSchema('cli_b')];
     after(() => dropTestSchemas(schemas));
@@ -53,19 +34,7 @@ if (unreachable && pgRequired) {
       );
       try {
         assert.equal(await a.store.meta.get(META_KEYS.publicUrl), a.publicUrl);
-        const invite = await cli(['peers', 'invite', '--json', '--name', 'B', '--db', dbA]);
-        assert.equal(invite.code, 0, invite.err);
-        const { token, versions_url } = JSON.parse(invite.out) as { token: string; versions_url: string };
-        const register = await cli([
-          'peers',
-          'register',
-          '--versions-url',
-          versions_url,
-          '--token',
-          token,
-          '--db',
-          dbB,
-        ]);
+        const { invitation, register } = await inviteThenRegisterWithDb(['--name', 'B', '--db', dbA], dbB);
         assert.equal(register.code, 0, register.err);
         assert.match(register.out, /^Registered in OCPI 2\.1\.1: /);
         const list = await cli(['peers', 'list', '--json', '--db', dbA]);
@@ -74,11 +43,11 @@ if (unreachable && pgRequired) {
           peers.map((p) => [p.name, p.status, p.version]),
           [['B', 'REGISTERED', '2.1.1']],
         );
-        assert.ok(!list.out.includes(token));
+        assert.ok(!list.out.includes(invitation.token));
       } finally {
         await a.close();
         await b.close();
       }
     });
   });
-}
+});

@@ -279,8 +279,17 @@ describe('authorization and message ids per version', () => {
         assert.equal(put?.headers['ocpi-to-country-code'], 'DE');
         assert.equal(put?.headers['ocpi-to-party-id'], 'ABC');
 
+        // A node hosting several parties names the sending one per call.
+        await c.callEndpoint(c.endpoint('locations', 'PUT', '{country_code}/{party_id}/{location_id}'), {
+          url: `${peer.base}/ocpi/emsp/2.2.1/locations/`,
+          params: { country_code: 'BE', party_id: 'BEC', location_id: 'LOC1' },
+          body: location,
+          from: { countryCode: 'BE', partyId: 'BEC' },
+        });
+        assert.equal(peer.requests[1]?.headers['ocpi-from-party-id'], 'BEC');
+
         await c.deleteCredentials(`${peer.base}/ocpi/2.2.1/credentials`);
-        const del = peer.requests[1];
+        const del = peer.requests[2];
         assert.equal(del?.method, 'DELETE');
         assert.equal(del?.headers['ocpi-from-country-code'], undefined);
         assert.equal(del?.headers['ocpi-to-party-id'], undefined);

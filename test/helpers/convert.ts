@@ -53,6 +53,22 @@ export function example(file: string): Json {
   return structuredClone(readExample(file)) as Json;
 }
 
+/** The CPO of the 2.1.1 CDR and Session examples (the Location is in Gent, the EVSE id says BE-BEC). */
+export const PARTY_BE_BEC = { country_code: 'BE', party_id: 'BEC' };
+
+/** The eMSP of the 2.1.1 Token examples (pushed to /tokens/NL/TNM/…), owner of the test documents. */
+export const PARTY_NL_TNM = { country_code: 'NL', party_id: 'TNM' };
+
+/** A 2.3.0 (canonical) spec example as a fresh copy. */
+export function canonical(file: string): Json {
+  return example(`2.3.0/${file}`);
+}
+
+/** The 2.1.1 Token example as a fresh copy (Tokens, and the Token inside commands). */
+export function token211(): Json {
+  return example('2.1.1/mod_tokens_01.json.txt');
+}
+
 /** Freezes a document deeply: a converter that writes into its input then throws. */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

@@ -8,15 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { ConversionCache } from '../../src/platform/published-objects/index.js';
 import { findSchema, type OcpiVersion, schemasByVersion, validate } from '../../src/protocol/index.js';
 import { openStore } from '../../src/store/database.js';
-import type { ObjectKey } from '../../src/store/types.js';
 import { readExample } from '../helpers/fixtures.js';
-import {
-  dropTestSchemas,
-  newTestSchema,
-  pgRequired,
-  pgTestUrl,
-  pgUnreachableReason,
-} from '../store/targets.js';
+import { dropTestSchemas, newTestSchema, pgAvailability, pgTestUrl } from '../store/targets.js';
 import {
   addPeer,
   call,
@@ -25,6 +18,7 @@ import {
   type Json,
   type ObjectNode,
   objectNode,
+  ownerReceiver,
   role,
   type TestPeer,
   VERSIONS,
@@ -60,24 +54,19 @@ const evse = (location: Json, uid: string) => evsesOf(location).find((e) => e.ui
 for (const version of VERSIONS) {
   describe(`Locations Receiver, ${version}`, () => {
     const [cc, pid] = OWNER[version];
-    const base = `${ifacePath(version, 'locations', 'RECEIVER')}/${cc}/${pid}`;
     const example = () => clone(readExample(EXAMPLE[version])) as Json;
     const locationWith = (id: string, changes: Json = {}) => ({ ...example(), id, ...changes });
     let node: ObjectNode;
     let peer: TestPeer;
     let stranger: TestPeer;
-
-    const key = (id: string): ObjectKey => ({ countryCode: cc, partyId: pid, id });
-    const stored = async (id: string) => {
-      const record = await node.store.objects.get('locations', key(id));
-      assert.ok(record, `location ${id} stored`);
-      return record;
-    };
-    const put = async (id: string, changes: Json = {}) => {
-      const answer = await call(node.app, peer, 'PUT', `${base}/${id}`, locationWith(id, changes));
-      assert.equal(answer.body.status_code, 1000, JSON.stringify(answer.body));
-      return answer;
-    };
+    const state = () => ({ node, peer });
+    const { base, key, stored, put } = ownerReceiver(
+      'locations',
+      version,
+      OWNER[version],
+      locationWith,
+      state,
+    );
 
     before(async () => {
       node = await objectNode();
@@ -808,15 +797,15 @@ describe('Locations Sender', () => {
 });
 
 describe('Locations Receiver under concurrent writes', async () => {
-  const unreachable = await pgUnreachableReason();
+  const { skip } = await pgAvailability();
   const schemas: string[] = [];
   after(() => dropTestSchemas(schemas));
   const backends: [string, (() => Promise<ObjectNode>) | string][] = [
     ['SQLite', () => objectNode()],
     [
       'PostgreSQL',
-      unreachable && !pgRequired
-        ? `${unreachable}: skipped`
+      skip !== false
+        ? skip
         : async () => {
             const schema = newTestSchema('locations');
             schemas.push(schema);

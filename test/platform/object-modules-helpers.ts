@@ -3,6 +3,8 @@
  * modules wired to a recording `onMissingObject` and a fixed clock, REGISTERED peers made directly
  * in the store, and one-line OCPI calls.
  */
+
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { NodeConfigInput } from '../../src/platform/config.js';
 import { locationsModule } from '../../src/platform/locations.js';
@@ -12,7 +14,7 @@ import { modulePath } from '../../src/platform/urls.js';
 import { encodeAuthorization, type InterfaceRole, type OcpiVersion } from '../../src/protocol/index.js';
 import type { SqlStore } from '../../src/store/database.js';
 import { hashToken } from '../../src/store/tokens.js';
-import type { ObjectModule, PeerRecord } from '../../src/store/types.js';
+import type { ObjectKey, ObjectModule, PeerRecord } from '../../src/store/types.js';
 import { FIXED_NOW, memoryStore, testApp, testConfig } from '../http/helpers.js';
 
 export type Json = Record<string, unknown>;
@@ -119,3 +121,31 @@ export async function call(
 
 /** A deep copy (examples are shared between tests). */
 export const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * A Receiver suite's calls under one owner in `version`: `key(id)`; `stored(id)`, the record (which
+ * must be there); `put(id, changes)`, a PUT of `docWith(id, changes)` (which must succeed). `state()`
+ * gives the suite's node and the pushing peer, made in its `before`.
+ */
+export function ownerReceiver(
+  module: ObjectModule,
+  version: OcpiVersion,
+  [cc, pid]: [string, string],
+  docWith: (id: string, changes: Json) => Json,
+  state: () => { node: ObjectNode; peer: TestPeer },
+) {
+  const base = `${ifacePath(version, module, 'RECEIVER')}/${cc}/${pid}`;
+  const key = (id: string): ObjectKey => ({ countryCode: cc, partyId: pid, id });
+  const stored = async (id: string) => {
+    const record = await state().node.store.objects.get(module, key(id));
+    assert.ok(record, `${module.slice(0, -1)} ${id} stored`);
+    return record;
+  };
+  const put = async (id: string, changes: Json = {}) => {
+    const { node, peer } = state();
+    const answer = await call(node.app, peer, 'PUT', `${base}/${id}`, docWith(id, changes));
+    assert.equal(answer.body.status_code, 1000, JSON.stringify(answer.body));
+    return answer;
+  };
+  return { base, key, stored, put };
+}

@@ -24,13 +24,7 @@ import { formatDateTime, type OcpiVersion } from '../../src/protocol/index.js';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 import type { ObjectModule, PeerRecord } from '../../src/store/types.js';
 import { memoryStore, testConfig } from '../http/helpers.js';
-import {
-  dropTestSchemas,
-  newTestSchema,
-  pgRequired,
-  pgTestUrl,
-  pgUnreachableReason,
-} from '../store/targets.js';
+import { dropTestSchemas, newTestSchema, pgAvailability, pgTestUrl } from '../store/targets.js';
 import { BASE_TIME, makeObject, PEER_PARTY, type ScriptedSender, startSender } from './sync-sender.js';
 
 const TOKEN = 'token-we-present-to-the-cpo';
@@ -446,6 +440,28 @@ describe('sync: owners', () => {
     assert.equal(record?.peerId, peer.id);
   });
 
+  test('preparePage: party codes compared without case and keyed as the credentials spell them; a hosted party refused', () => {
+    const lower = makeObject('2.2.1', 'tariffs', 1);
+    const spelled = { ...lower, country_code: PEER_PARTY.country_code.toLowerCase() };
+    const prepared = preparePage([spelled], {
+      module: 'tariffs',
+      version: '2.2.1',
+      peerId: 'p',
+      parties: [PEER_PARTY],
+    });
+    assert.equal(prepared.rejected.length, 0);
+    assert.equal(prepared.inputs[0]?.key.countryCode, PEER_PARTY.country_code);
+    const hosted = preparePage([lower], {
+      module: 'tariffs',
+      version: '2.2.1',
+      peerId: 'p',
+      parties: [PEER_PARTY],
+      hosted: [PEER_PARTY],
+    });
+    assert.equal(hosted.inputs.length, 0);
+    assert.match(hosted.rejected[0]?.reason ?? '', /a party this node hosts/);
+  });
+
   test('preparePage keeps the newer of two states of one object in a page', () => {
     const older = makeObject('2.2.1', 'tariffs', 1, { lastUpdated: new Date('2024-02-01T00:00:00Z') });
     const newer = makeObject('2.2.1', 'tariffs', 1, { lastUpdated: new Date('2024-03-01T00:00:00Z') });
@@ -643,7 +659,7 @@ describe('sync service: request(), start() and the schedule', () => {
   });
 });
 
-const pgUnreachable = await pgUnreachableReason();
+const { unreachable: pgUnreachable, skip: pgSkip } = await pgAvailability();
 
 describe('sync on PostgreSQL', () => {
   const schemas: string[] = [];
@@ -661,7 +677,7 @@ describe('sync on PostgreSQL', () => {
   });
 
   test('pages stored, one object twice in a page, incremental', {
-    skip: pgUnreachable !== undefined && !pgRequired ? `${pgUnreachable}: skipped` : false,
+    skip: pgSkip,
   }, async () => {
     if (pgUnreachable !== undefined) assert.fail(pgUnreachable);
     const db = store as SqlStore;

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { findSchema, type OcpiVersion, schemasByVersion, validate } from '../../src/protocol/index.js';
-import type { ObjectKey } from '../../src/store/types.js';
 import { readExample } from '../helpers/fixtures.js';
 import {
   addPeer,
@@ -16,6 +15,7 @@ import {
   type Json,
   type ObjectNode,
   objectNode,
+  ownerReceiver,
   role,
   type TestPeer,
   VERSIONS,
@@ -47,7 +47,6 @@ for (const version of VERSIONS) {
   describe(`Tariffs Receiver, ${version}`, () => {
     const [cc, pid] = OWNER[version];
     const receiver = ifacePath(version, 'tariffs', 'RECEIVER');
-    const base = `${receiver}/${cc}/${pid}`;
     const tariffWith = (id: string, changes: Json = {}) => ({
       ...(clone(readExample(EXAMPLE[version])) as Json),
       id,
@@ -55,18 +54,8 @@ for (const version of VERSIONS) {
     });
     let node: ObjectNode;
     let peer: TestPeer;
-
-    const key = (id: string): ObjectKey => ({ countryCode: cc, partyId: pid, id });
-    const stored = async (id: string) => {
-      const record = await node.store.objects.get('tariffs', key(id));
-      assert.ok(record, `tariff ${id} stored`);
-      return record;
-    };
-    const put = async (id: string, changes: Json = {}) => {
-      const answer = await call(node.app, peer, 'PUT', `${base}/${id}`, tariffWith(id, changes));
-      assert.equal(answer.body.status_code, 1000, JSON.stringify(answer.body));
-      return answer;
-    };
+    const state = () => ({ node, peer });
+    const { base, key, stored, put } = ownerReceiver('tariffs', version, OWNER[version], tariffWith, state);
 
     before(async () => {
       node = await objectNode();

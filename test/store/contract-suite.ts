@@ -3,7 +3,7 @@
  * PostgreSQL): whatever the platform relies on must hold on both dialects.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { sql } from 'kysely';
 import type { SqlStore } from '../../src/store/database.js';
@@ -11,18 +11,10 @@ import { PeerNotFoundError, StoreError, UniqueViolationError } from '../../src/s
 import { MIGRATION_TABLE, migrations } from '../../src/store/migrations/index.js';
 import { hashToken, newToken } from '../../src/store/tokens.js';
 import type { NewPeer, PeerRecord } from '../../src/store/types.js';
-import type { StoreOpener, StoreTarget } from './targets.js';
+import { manualClock as clockFrom, freshStores, type StoreTarget } from './targets.js';
 
 /** A clock the test moves by hand. */
-function manualClock(start = '2024-02-29T23:59:59.123Z') {
-  let t = Date.parse(start);
-  return {
-    now: () => new Date(t),
-    advance: (ms: number) => {
-      t += ms;
-    },
-  };
-}
+const manualClock = (start = '2024-02-29T23:59:59.123Z') => clockFrom(start);
 
 const ENDPOINTS: PeerRecord['endpoints'] = [
   { identifier: 'credentials', role: 'SENDER', url: 'https://peer.example/ocpi/2.2.1/credentials' },
@@ -67,20 +59,9 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 
 export function storeContractSuite(target: StoreTarget): void {
   describe(`store contract on ${target.label}`, () => {
-    const opened: SqlStore[] = [];
-    after(async () => {
-      for (const store of opened) await store.close();
-      await target.cleanup();
-    });
-
+    const openFresh = freshStores(target);
     /** A fresh migrated store (and the opener, to reopen its location). */
-    async function fresh(clock = manualClock()): Promise<{ store: SqlStore; open: StoreOpener }> {
-      const open = target.fresh();
-      const store = open({ now: clock.now });
-      opened.push(store);
-      await store.migrate();
-      return { store, open };
-    }
+    const fresh = (clock = manualClock()) => openFresh(clock.now);
 
     it('creates a peer with defaults and finds it by id', async () => {
       const clock = manualClock();
@@ -110,26 +91,16 @@ export function storeContractSuite(target: StoreTarget): void {
       const { store } = await fresh(clock);
       const peer = await store.peers.create(invited({ name: 'before', versionsUrl: 'https://p.example/v' }));
       clock.advance(60_000);
-      const newHash = hashToken('token-c');
-      const updated = await store.peers.update(peer.id, {
+      const changes = {
         status: 'REGISTERED',
-        incomingTokenHash: newHash,
+        incomingTokenHash: hashToken('token-c'),
         outgoingToken: 'token-b',
         version: '2.2.1',
         endpoints: ENDPOINTS,
         roles: ROLES,
-        name: undefined,
-      });
-      assert.deepEqual(updated, {
-        ...peer,
-        status: 'REGISTERED',
-        incomingTokenHash: newHash,
-        outgoingToken: 'token-b',
-        version: '2.2.1',
-        endpoints: ENDPOINTS,
-        roles: ROLES,
-        updatedAt: clock.now(),
-      });
+      } as const;
+      const updated = await store.peers.update(peer.id, { ...changes, name: undefined });
+      assert.deepEqual(updated, { ...peer, ...changes, updatedAt: clock.now() });
       assert.equal(updated.name, 'before', 'an undefined change keeps the value');
       assert.deepEqual(await store.peers.findById(peer.id), updated);
 
@@ -433,7 +404,6 @@ export function storeContractSuite(target: StoreTarget): void {
         await store.meta.set('public_url', 'https://node.example');
         await store.close();
         const again = open();
-        opened.push(again);
         await again.migrate();
         assert.deepEqual(await again.peers.list(), [peer]);
         assert.equal((await again.peers.findByIncomingTokenHash(peer.incomingTokenHash!))?.id, peer.id);

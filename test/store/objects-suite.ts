@@ -3,7 +3,7 @@
  * in a file, PostgreSQL) beside contract-suite.ts.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { sql } from 'kysely';
 import type { SqlStore } from '../../src/store/database.js';
@@ -17,17 +17,9 @@ import type {
   OcpiObjectRecord,
   PutObjectInput,
 } from '../../src/store/types.js';
-import type { StoreOpener, StoreTarget } from './targets.js';
+import { manualClock as clockFrom, freshStores, type StoreTarget } from './targets.js';
 
-function manualClock(start = '2024-03-01T10:00:00.000Z') {
-  let t = Date.parse(start);
-  return {
-    now: () => new Date(t),
-    advance: (ms: number) => {
-      t += ms;
-    },
-  };
-}
+const manualClock = (start = '2024-03-01T10:00:00.000Z') => clockFrom(start);
 
 const at = (iso: string) => new Date(iso);
 
@@ -107,19 +99,8 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 export function objectsContractSuite(target: StoreTarget): void {
   describe(`objects and deliveries on ${target.label}`, () => {
-    const opened: SqlStore[] = [];
-    after(async () => {
-      for (const store of opened) await store.close();
-      await target.cleanup();
-    });
-
-    async function fresh(clock = manualClock()): Promise<{ store: SqlStore; open: StoreOpener }> {
-      const open = target.fresh();
-      const store = open({ now: clock.now });
-      opened.push(store);
-      await store.migrate();
-      return { store, open };
-    }
+    const openFresh = freshStores(target);
+    const fresh = (clock = manualClock()) => openFresh(clock.now);
 
     async function peer(store: SqlStore, name = 'peer'): Promise<string> {
       return (await store.peers.create({ name, status: 'REGISTERED' })).id;
@@ -675,7 +656,6 @@ export function objectsContractSuite(target: StoreTarget): void {
           if (target.persistent) {
             // Another connection (another process: the CLI beside a running node) commits.
             const other = open();
-            opened.push(other);
             await other.objects.put(locationInput('D', '2024-01-01T00:00:00.000Z'));
             next();
             await other.close();
@@ -1123,7 +1103,6 @@ export function objectsContractSuite(target: StoreTarget): void {
         it('two stores claiming at once on the same database never get the same row', async () => {
           const { store, open, peerIds } = await setUp(4);
           const other = open({ now: () => at(T0) });
-          opened.push(other);
           await store.transaction(async (tx) => {
             for (let i = 0; i < 60; i++) {
               await tx.deliveries.markPending(peerIds, 'locations', key(`L${i}`), 1);

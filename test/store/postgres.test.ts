@@ -8,22 +8,9 @@ import { sql } from 'kysely';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 import { storeContractSuite } from './contract-suite.js';
 import { objectsContractSuite } from './objects-suite.js';
-import {
-  dropTestSchemas,
-  newTestSchema,
-  pgRequired,
-  pgTestUrl,
-  pgUnreachableReason,
-  postgresTarget,
-} from './targets.js';
+import { dropTestSchemas, newTestSchema, pgTestUrl, postgresTarget, whenPostgres } from './targets.js';
 
-const unreachable = await pgUnreachableReason();
-
-if (unreachable && pgRequired) {
-  it('PostgreSQL is reachable (required with CI=true)', () => assert.fail(unreachable));
-} else if (unreachable) {
-  it('store on PostgreSQL', { skip: `${unreachable}: PostgreSQL store tests skipped` }, () => {});
-} else {
+await whenPostgres('store on PostgreSQL', 'PostgreSQL store tests skipped', () => {
   storeContractSuite(postgresTarget());
   objectsContractSuite(postgresTarget());
 
@@ -78,4 +65,4 @@ if (unreachable && pgRequired) {
       );
     });
   });
-}
+});

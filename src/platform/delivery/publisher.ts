@@ -25,6 +25,7 @@ import {
   type StoreScope,
 } from '../../store/types.js';
 import type { HostedParty, NodeConfig } from '../config.js';
+import { findParty } from '../parties.js';
 import { peerMaySee } from '../visibility.js';
 import { isJsonObject, type JsonObject, jsonEqual, objectList } from './json.js';
 
@@ -170,10 +171,7 @@ const toIssues = (issues: readonly ValidationIssue[], prefix: string): PublishIs
 
 /** The hosted party owning `country_code`/`party_id` (CiStrings: compared case-insensitively). */
 function hostedParty(config: NodeConfig, countryCode: unknown, partyId: unknown): HostedParty | undefined {
-  if (typeof countryCode !== 'string' || typeof partyId !== 'string') return undefined;
-  return config.parties.find(
-    (p) => p.country_code === countryCode.toUpperCase() && p.party_id === partyId.toUpperCase(),
-  );
+  return findParty(config.parties, countryCode, partyId);
 }
 
 interface Prepared {
@@ -243,6 +241,13 @@ function ourKey(config: NodeConfig, key: ObjectKey): ObjectKey | undefined {
     ? undefined
     : { countryCode: party.country_code, partyId: party.party_id, id: key.id };
 }
+
+/** Whether a document changes the stored object, and the stored record if any. */
+type PutCheck =
+  | { changed: false; stored: OcpiObjectRecord }
+  | { changed: true; stored: OcpiObjectRecord | undefined };
+
+const keyText = (key: ObjectKey) => `${key.countryCode}/${key.partyId}/${key.id}`;
 
 const describeKey = (module: ObjectModule, key: ObjectKey) =>
   `${OBJECT_TYPES[module]} ${key.countryCode}/${key.partyId}/${key.id}`;
@@ -328,10 +333,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     module: ObjectModule,
     prepared: Prepared,
     prefix: string,
-  ): Promise<
-    { changed: false; stored: OcpiObjectRecord } | { changed: true; stored: OcpiObjectRecord | undefined }
-  > {
-    const stored = await scope.tx.objects.get(module, prepared.key);
+  ): Promise<PutCheck> {
+    return judgePut(module, prepared, await scope.tx.objects.get(module, prepared.key), prefix);
+  }
+
+  /** checkPut on a stored record already read. */
+  function judgePut(
+    module: ObjectModule,
+    prepared: Prepared,
+    stored: OcpiObjectRecord | undefined,
+    prefix: string,
+  ): PutCheck {
     if (stored !== undefined && stored.peerId !== null) {
       // The store keys objects by owner and id; a peer's object under one of our parties is a conflict.
       refuse('not_our_party', describeKey(module, prepared.key), [
@@ -373,8 +385,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
    */
   async function putBatch(scope: Scope, module: ObjectModule, all: readonly Prepared[]): Promise<number> {
     const writes: { prepared: Prepared; stored: OcpiObjectRecord | undefined }[] = [];
+    // One read for the whole batch (the keys are distinct), not one per document.
+    const stored = new Map(
+      (
+        await scope.tx.objects.getMany(
+          module,
+          all.map((p) => p.key),
+        )
+      ).map((record) => [keyText(record.key), record]),
+    );
     for (const [index, prepared] of all.entries()) {
-      const checked = await checkPut(scope, module, prepared, `/${index}`);
+      const checked = judgePut(module, prepared, stored.get(keyText(prepared.key)), `/${index}`);
       if (checked.changed) writes.push({ prepared, stored: checked.stored });
     }
     if (writes.length === 0) return 0;
@@ -435,7 +456,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     if (prepared.every((p) => p.all.length === 0)) return changed;
     return commit(async (scope) => {
       for (const { module, all } of prepared) {
-        const keys = new Set(all.map((p) => `${p.key.countryCode}/${p.key.partyId}/${p.key.id}`));
+        const keys = new Set(all.map((p) => keyText(p.key)));
         if (keys.size === all.length) {
           changed[module] += await putBatch(scope, module, all);
           continue;

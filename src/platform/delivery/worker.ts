@@ -23,7 +23,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { joinEndpointUrl } from '../../client/client.js';
 import {
   OcpiClientError,
   OcpiStatusError,
@@ -33,7 +32,6 @@ import {
 import { ConversionError } from '../../model/index.js';
 import {
   type EndpointRow,
-  expandPath,
   findSchema,
   type PartyRef,
   precompile,
@@ -226,9 +224,6 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   ): Promise<void> {
     const client = clientFactory({ version: peer.version, token });
     const to = peerParty(peer, row);
-    // `request` with the row's URL and schema (what callEndpoint does), because the routing
-    // headers' `from` is our party owning this object, which differs per message. The client
-    // sends routing headers in 2.2.1+ only.
     if (row.requestBody !== undefined) {
       // Compiled (once, cached) before the clock starts: a first compile is no peer's slowness.
       const schema = findSchema(schemasByVersion[peer.version], row.requestBody.object);
@@ -236,18 +231,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     }
     const signal = AbortSignal.timeout(settings.timeoutMs);
     try {
-      await client.request({
-        method: row.method,
-        url: joinEndpointUrl(baseUrl, expandPath(row.path, message.params)),
+      // The routing headers' `from` is our party owning this object (a node may host several).
+      await client.callEndpoint(row, {
+        url: baseUrl,
+        params: message.params,
         ...(message.body === undefined ? {} : { body: message.body }),
-        ...(row.requestBody === undefined
-          ? {}
-          : {
-              bodySchema: {
-                object: row.requestBody.object,
-                ...(row.requestBody.partial ? { partial: true } : {}),
-              },
-            }),
         from: { countryCode: record.key.countryCode, partyId: record.key.partyId },
         ...(to === undefined ? {} : { to }),
         signal,

@@ -32,6 +32,7 @@
  *   committed) the loser of a race sees another revision come back from its upsert, rolls back
  *   and runs again on the new state (optimistic concurrency, no lock held across requests).
  */
+
 import {
   findSchema,
   formatDateTime,
@@ -44,6 +45,7 @@ import {
 } from '../../protocol/index.js';
 import type { ObjectKey, OcpiObjectRecord, PutObjectInput, StoreScope } from '../../store/types.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
+import { findParty, sameCode } from '../parties.js';
 import type { ObjectLevel } from './description.js';
 import { idsOf, objectAnswer, unknownObject } from './sender.js';
 import { convertUp, type HandlerContext, invalid } from './shared.js';
@@ -53,16 +55,13 @@ const CANONICAL = '2.3.0' as const;
 
 type Party = { country_code: string; party_id: string };
 
-const sameCode = (a: unknown, b: unknown): boolean =>
-  typeof a === 'string' && typeof b === 'string' && a.toUpperCase() === b.toUpperCase();
-
 /**
  * The owner the URL names, as the peer's credentials spell it, or the answer refusing the request.
  * CiString (2.2.1+) compares case-insensitively; 2.1.1 party codes are upper case anyway.
  */
 export function resolveOwner(h: HandlerContext, ctx: OcpiRequestContext): Party | OcpiOutcome {
   const { country_code: cc, party_id: pid } = ctx.params;
-  const role = ctx.peer.roles.find((r) => sameCode(r.country_code, cc) && sameCode(r.party_id, pid));
+  const role = findParty(ctx.peer.roles, cc, pid);
   const notFound = (message: string): OcpiOutcome => ({
     statusCode: HTTP_ERRORS.NOT_FOUND.statusCode,
     httpStatus: HTTP_ERRORS.NOT_FOUND.http,
@@ -74,7 +73,7 @@ export function resolveOwner(h: HandlerContext, ctx: OcpiRequestContext): Party 
       `${cc}/${pid} is not one of the parties of this connection (${own || 'none'}): a party reads and writes only its own ${h.description.module}`,
     );
   }
-  if (h.deps.config.parties.some((p) => sameCode(p.country_code, cc) && sameCode(p.party_id, pid))) {
+  if (findParty(h.deps.config.parties, cc, pid) !== undefined) {
     return notFound(
       `${cc}/${pid} is a party hosted by this node: its ${h.description.module} are not written by peers`,
     );
@@ -82,7 +81,7 @@ export function resolveOwner(h: HandlerContext, ctx: OcpiRequestContext): Party 
   return { country_code: String(role.country_code), party_id: String(role.party_id) };
 }
 
-const isOutcome = (value: Party | OcpiOutcome): value is OcpiOutcome => 'statusCode' in value;
+const isOutcome = <T extends object>(value: T | OcpiOutcome): value is OcpiOutcome => 'statusCode' in value;
 
 const keyOf = (owner: Party, id: string): ObjectKey => ({
   countryCode: owner.country_code,
@@ -118,6 +117,25 @@ async function putExpecting(tx: StoreScope, input: PutObjectInput, expected: num
       `${module} ${key.countryCode}/${key.partyId}/${key.id}: wrote revision ${written.revision}, expected ${expected}`,
     );
   }
+}
+
+/** Writes `root` (the whole top-level object, as patched or rebuilt) as the next revision of `record`. */
+function putRoot(
+  tx: StoreScope,
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  key: ObjectKey,
+  record: OcpiObjectRecord,
+  root: Json,
+): Promise<void> {
+  const input = {
+    module: h.description.module,
+    key,
+    peerId: ctx.peer.id,
+    data: root,
+    lastUpdated: lastUpdatedDate(root, record.lastUpdated),
+  };
+  return putExpecting(tx, input, record.revision + 1);
 }
 
 /**
@@ -173,6 +191,49 @@ const unchanged = (what: string): OcpiOutcome => ({
   message: `${what}: its last_updated is older than the state held, which is kept`,
 });
 
+/** What a PUT or PATCH writes: the URL's owner and ids, the body in canonical form, the object's key. */
+interface WriteRequest {
+  owner: Party;
+  ids: string[];
+  document: Json;
+  key: ObjectKey;
+}
+
+/**
+ * The checks a PUT and a PATCH share before touching the store: the owner, (PATCH, 2.2.1+)
+ * last_updated, the body's ids against the URL's, and the conversion up (a PATCH partial).
+ * Returns the refusing answer of the first that fails.
+ */
+function readWrite(
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  depth: number,
+  method: 'PUT' | 'PATCH',
+): WriteRequest | OcpiOutcome {
+  const level = h.description.levels[depth] as ObjectLevel;
+  const owner = resolveOwner(h, ctx);
+  if (isOutcome(owner)) return owner;
+  const ids = idsOf(h, ctx.params, depth);
+  const body = ctx.body as Json;
+  const put = method === 'PUT';
+  if (!put && body.last_updated === undefined && requiresLastUpdated(ctx.version)) {
+    return invalid(`a PATCH must contain last_updated (the ${level.type} was not changed)`);
+  }
+  const mismatch = bodyMismatch(
+    body,
+    level,
+    ids[depth] as string,
+    depth === 0 ? owner : undefined,
+    ctx.params,
+    put,
+  );
+  if (mismatch !== undefined) return mismatch;
+  const options = put ? { party: owner } : { party: owner, partial: true };
+  const converted = convertUp(level.type, ctx.version, body, options, ctx.log);
+  if (!converted.ok) return converted.outcome;
+  return { owner, ids, document: converted.value, key: keyOf(owner, ids[0] as string) };
+}
+
 /** GET of the Receiver: the object as we hold it for this owner. */
 export function receiverGet(h: HandlerContext, depth: number): OcpiHandler {
   return async (ctx) => {
@@ -190,23 +251,9 @@ export function receiverPut(h: HandlerContext, depth: number): OcpiHandler {
   const { description } = h;
   const level = description.levels[depth] as ObjectLevel;
   return async (ctx) => {
-    const owner = resolveOwner(h, ctx);
-    if (isOutcome(owner)) return owner;
-    const ids = idsOf(h, ctx.params, depth);
-    const body = ctx.body as Json;
-    const mismatch = bodyMismatch(
-      body,
-      level,
-      ids[depth] as string,
-      depth === 0 ? owner : undefined,
-      ctx.params,
-      true,
-    );
-    if (mismatch !== undefined) return mismatch;
-    const converted = convertUp(level.type, ctx.version, body, { party: owner }, ctx.log);
-    if (!converted.ok) return converted.outcome;
-    const document = converted.value;
-    const key = keyOf(owner, ids[0] as string);
+    const write = readWrite(h, ctx, depth, 'PUT');
+    if (isOutcome(write)) return write;
+    const { owner, ids, document, key } = write;
 
     return writeTransaction(h, async (tx) => {
       if (depth === 0) {
@@ -232,14 +279,7 @@ export function receiverPut(h: HandlerContext, depth: number): OcpiHandler {
         return unchanged(`${level.type} ${ids[depth]}`);
       }
       const root = rebuild(parents, description.levels, document);
-      const input = {
-        module: description.module,
-        key,
-        peerId: ctx.peer.id,
-        data: root,
-        lastUpdated: lastUpdatedDate(root, record.lastUpdated),
-      };
-      await putExpecting(tx, input, record.revision + 1);
+      await putRoot(tx, h, ctx, key, record, root);
       return { statusCode: 1000, httpStatus: httpStatusFor(1000, { created: existing === undefined }) };
     });
   };
@@ -282,26 +322,9 @@ export function receiverPatch(h: HandlerContext, depth: number): OcpiHandler {
   const level = description.levels[depth] as ObjectLevel;
   const rootType = description.levels[0]?.type as string;
   return async (ctx) => {
-    const owner = resolveOwner(h, ctx);
-    if (isOutcome(owner)) return owner;
-    const ids = idsOf(h, ctx.params, depth);
-    const body = ctx.body as Json;
-    if (body.last_updated === undefined && requiresLastUpdated(ctx.version)) {
-      return invalid(`a PATCH must contain last_updated (the ${level.type} was not changed)`);
-    }
-    const mismatch = bodyMismatch(
-      body,
-      level,
-      ids[depth] as string,
-      depth === 0 ? owner : undefined,
-      ctx.params,
-      false,
-    );
-    if (mismatch !== undefined) return mismatch;
-    const converted = convertUp(level.type, ctx.version, body, { party: owner, partial: true }, ctx.log);
-    if (!converted.ok) return converted.outcome;
-    const patch = converted.value;
-    const key = keyOf(owner, ids[0] as string);
+    const write = readWrite(h, ctx, depth, 'PATCH');
+    if (isOutcome(write)) return write;
+    const { ids, document: patch, key } = write;
 
     const outcome = await writeTransaction(h, async (tx): Promise<OcpiOutcome & { missing?: true }> => {
       const record = await peersRecord(tx, h, ctx, key);
@@ -332,14 +355,7 @@ export function receiverPatch(h: HandlerContext, depth: number): OcpiHandler {
           broken.map((i) => ({ pointer: i.pointer, field: i.field, message: i.message })),
         );
       }
-      const input = {
-        module: description.module,
-        key,
-        peerId: ctx.peer.id,
-        data: root,
-        lastUpdated: lastUpdatedDate(root, record.lastUpdated),
-      };
-      await putExpecting(tx, input, record.revision + 1);
+      await putRoot(tx, h, ctx, key, record, root);
       return { statusCode: 1000 };
     });
 

@@ -16,13 +16,12 @@ import {
   type Json,
   lossyRows,
   notReported,
+  PARTY_BE_BEC as party,
   reported,
   sampleTests,
   without,
 } from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
-
-const party = { country_code: 'BE', party_id: 'BEC' };
 
 /** Where each CDR example's recorded erratum lies: issues there are the example's own. */
 const ERRATUM_AT: Record<string, string> = {

@@ -21,14 +21,12 @@ import {
   type Json,
   lossyRows,
   notReported,
+  PARTY_NL_TNM as party,
   reported,
   sampleTests,
+  token211,
 } from '../../helpers/convert.js';
 
-/** The eMSP sending the commands (owner of the tokens in them). */
-const party = { country_code: 'NL', party_id: 'TNM' };
-
-const token211 = () => example('2.1.1/mod_tokens_01.json.txt');
 const token230 = () => example('2.3.0/token_put_example.json');
 const url = 'https://emsp.example.com/ocpi/emsp/commands/START_SESSION/1234';
 

@@ -9,22 +9,19 @@ import { converters, lossyMappings } from '../../../src/model/convert/locations.
 import { ConversionError, toCanonical } from '../../../src/model/index.js';
 import {
   assertValid,
+  canonical,
   down,
-  example,
   exampleSamples,
   type Json,
   lossyIs,
   lossyRows,
+  PARTY_NL_TNM as party,
   reportedAt,
   sampleTests,
   up,
   VERSIONS,
 } from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
-
-const PARTY = { country_code: 'NL', party_id: 'TNM' };
-
-const canonical = (file: string) => example(`2.3.0/${file}`);
 
 /** Location, EVSE, Connector, Hours, EnergyMix and DisplayText examples of all three versions. */
 const samples = exampleSamples(Object.keys(converters));
@@ -37,7 +34,7 @@ describe('locations converters: spec examples', () => {
   });
 
   sampleTests(samples, {
-    options: { party: PARTY },
+    options: { party },
     // A recorded erratum: the converted document fails only where the source did.
     // (The bookings branch's bare EVSE.parking ids vanish with EVSE.parking itself.)
     erratum: (_s, _target, issues) => {
@@ -64,7 +61,7 @@ describe('locations converters: spec examples', () => {
 
   it('2.1.1 Location example: the fields that changed name or shape', () => {
     const value = readExample('2.1.1/mod_locations_06.json.txt') as Json;
-    const result = up('Location', '2.1.1', value, { party: PARTY });
+    const result = up('Location', '2.1.1', value, { party });
     const out = result.value as Json & { evses: Json[] };
     assert.equal(out.parking_type, 'ON_STREET');
     assert.equal('type' in out, false);
@@ -85,7 +82,7 @@ describe('locations converters: 2.1.1 -> canonical', () => {
     'Location.party-from-context',
     'owner from options.party; none: ConversionError; PATCH: nothing',
     () => {
-      const result = up('Location', '2.1.1', loc211, { party: PARTY });
+      const result = up('Location', '2.1.1', loc211, { party });
       assert.equal(result.value.country_code, 'NL');
       assert.equal(result.value.party_id, 'TNM');
       reportedAt(result.lossy, 'Location.party-from-context', ['/party_id']);
@@ -97,7 +94,7 @@ describe('locations converters: 2.1.1 -> canonical', () => {
   );
 
   rows.case('Location.publish-invented', 'publish true, not in a PATCH', () => {
-    const result = up('Location', '2.1.1', loc211, { party: PARTY });
+    const result = up('Location', '2.1.1', loc211, { party });
     assert.equal(result.value.publish, true);
     reportedAt(result.lossy, 'Location.publish-invented', ['/publish']);
     const patch = up('Location', '2.1.1', { type: 'PARKING_LOT' }, { partial: true });
@@ -106,30 +103,30 @@ describe('locations converters: 2.1.1 -> canonical', () => {
   });
 
   rows.case('Location.type-unmapped', 'OTHER has no ParkingType; UNKNOWN is an absent parking_type', () => {
-    const other = up('Location', '2.1.1', { ...loc211, type: 'OTHER' }, { party: PARTY });
+    const other = up('Location', '2.1.1', { ...loc211, type: 'OTHER' }, { party });
     assert.equal('parking_type' in other.value, false);
     reportedAt(other.lossy, 'Location.type-unmapped', ['/parking_type']);
-    const unknown = up('Location', '2.1.1', { ...loc211, type: 'UNKNOWN' }, { party: PARTY });
+    const unknown = up('Location', '2.1.1', { ...loc211, type: 'UNKNOWN' }, { party });
     assert.equal('parking_type' in unknown.value, false);
     reportedAt(unknown.lossy, 'Location.type-unmapped', []);
-    const back = down('Location', '2.1.1', unknown.value, { party: PARTY });
+    const back = down('Location', '2.1.1', unknown.value, { party });
     assert.equal(back.value.type, 'UNKNOWN');
     for (const type of ['ON_STREET', 'PARKING_GARAGE', 'UNDERGROUND_GARAGE', 'PARKING_LOT']) {
-      const same = up('Location', '2.1.1', { ...loc211, type }, { party: PARTY });
+      const same = up('Location', '2.1.1', { ...loc211, type }, { party });
       assert.equal(same.value.parking_type, type);
       reportedAt(same.lossy, 'Location.type-unmapped', []);
     }
   });
 
   rows.case('Location.time-zone-from-country', 'single-zone countries only; given zones are kept', () => {
-    const result = up('Location', '2.1.1', loc211, { party: PARTY });
+    const result = up('Location', '2.1.1', loc211, { party });
     assert.equal(result.value.time_zone, 'Europe/Brussels');
     reportedAt(result.lossy, 'Location.time-zone-from-country', ['/time_zone']);
-    const given = up('Location', '2.1.1', { ...loc211, time_zone: 'Europe/Amsterdam' }, { party: PARTY });
+    const given = up('Location', '2.1.1', { ...loc211, time_zone: 'Europe/Amsterdam' }, { party });
     assert.equal(given.value.time_zone, 'Europe/Amsterdam');
     reportedAt(given.lossy, 'Location.time-zone-from-country', []);
     assert.throws(
-      () => toCanonical('Location', '2.1.1', { ...loc211, country: 'USA' }, { party: PARTY }),
+      () => toCanonical('Location', '2.1.1', { ...loc211, country: 'USA' }, { party }),
       ConversionError,
     );
     const patch = up('Location', '2.1.1', { country: 'USA' }, { partial: true });
@@ -160,7 +157,7 @@ describe('locations converters: 2.1.1 -> canonical', () => {
     assert.deepEqual(result.value, { twentyfourseven: false, ...hours });
     reportedAt(result.lossy, 'Hours.twentyfourseven-invented', ['/twentyfourseven']);
     assertValid('2.2.1', 'Hours', result.value);
-    const inLocation = up('Location', '2.1.1', { ...loc211, opening_times: hours }, { party: PARTY });
+    const inLocation = up('Location', '2.1.1', { ...loc211, opening_times: hours }, { party });
     reportedAt(inLocation.lossy, 'Hours.twentyfourseven-invented', ['/opening_times/twentyfourseven']);
     // Nested in a PATCH the Hours is a whole value: still completed.
     const patch = up('Location', '2.1.1', { opening_times: hours }, { partial: true });
@@ -178,7 +175,7 @@ describe('locations converters: canonical -> 2.1.1', () => {
     const same = down('Location', '2.1.1', loc, { party: { country_code: 'be', party_id: 'bec' } });
     assert.equal('country_code' in same.value || 'party_id' in same.value, false);
     reportedAt(same.lossy, 'Location.party-dropped', []);
-    const other = down('Location', '2.1.1', loc, { party: PARTY });
+    const other = down('Location', '2.1.1', loc, { party });
     assert.equal('party_id' in other.value, false);
     reportedAt(other.lossy, 'Location.party-dropped', ['/party_id']);
     reportedAt(down('Location', '2.1.1', loc).lossy, 'Location.party-dropped', ['/party_id']);
@@ -507,7 +504,7 @@ describe('locations converters: 2.3.0 additions, for both older versions', () =>
       const evseOut = (result.value.evses as Json[])[0]!;
       assert.equal(evseOut.x_evse, 1);
       assert.equal((evseOut.connectors as Json[])[0]!.x_plug, 'y');
-      const back = toCanonical('Location', version, result.value, { party: PARTY });
+      const back = toCanonical('Location', version, result.value, { party });
       assert.deepEqual(back.value.x_roaming_note, { keep: true });
     });
   }

@@ -16,13 +16,11 @@ import {
   type Json,
   lossyRows,
   notReported,
+  PARTY_BE_BEC as party,
   reported,
   sampleTests,
 } from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
-
-/** The CPO of the 2.1.1 examples (the Location is in Gent, the EVSE id says BE-BEC). */
-const party = { country_code: 'BE', party_id: 'BEC' };
 
 describe('Session examples', () => {
   sampleTests(exampleSamples(['Session']), {

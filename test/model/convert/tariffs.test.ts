@@ -9,12 +9,13 @@ import { converters, lossyMappings } from '../../../src/model/convert/tariffs.js
 import { ConversionError, toCanonical } from '../../../src/model/index.js';
 import {
   assertValid,
+  canonical,
   down,
-  example,
   exampleSamples,
   type Json,
   lossyIs,
   lossyRows,
+  PARTY_NL_TNM as party,
   reportedAt,
   sampleTests,
   up,
@@ -22,8 +23,6 @@ import {
 } from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
 
-const PARTY = { country_code: 'NL', party_id: 'TNM' };
-const canonical = (file: string) => example(`2.3.0/${file}`);
 const rows = lossyRows(lossyMappings);
 
 /** A canonical Tariff priced including taxes, with and without a VAT percentage. */
@@ -55,7 +54,7 @@ describe('tariffs converters: spec examples', () => {
   });
 
   sampleTests(samples, {
-    options: { party: PARTY },
+    options: { party },
     // The recorded erratum (no last_updated) is carried over, and is the only problem.
     erratum: (s, _target, issues) =>
       assert.deepEqual(
@@ -97,7 +96,7 @@ describe('tariffs converters: up to canonical', () => {
     'Tariff.party-from-context',
     'owner from options.party; none: ConversionError; PATCH: nothing',
     () => {
-      const result = up('Tariff', '2.1.1', t211, { party: PARTY });
+      const result = up('Tariff', '2.1.1', t211, { party });
       assert.deepEqual([result.value.country_code, result.value.party_id], ['NL', 'TNM']);
       reportedAt(result.lossy, 'Tariff.party-from-context', ['/party_id']);
       assert.throws(() => toCanonical('Tariff', '2.1.1', t211), ConversionError);
@@ -110,7 +109,7 @@ describe('tariffs converters: up to canonical', () => {
   );
 
   rows.case('Tariff.tax-included-from-2.1.1', 'NO, prices untouched', () => {
-    const result = up('Tariff', '2.1.1', t211, { party: PARTY });
+    const result = up('Tariff', '2.1.1', t211, { party });
     assert.equal(result.value.tax_included, 'NO');
     assert.deepEqual(result.value.elements, t211.elements);
     reportedAt(result.lossy, 'Tariff.tax-included-from-2.1.1', ['/tax_included']);
@@ -135,11 +134,11 @@ describe('tariffs converters: up to canonical', () => {
       is_green_energy: false,
       environ_impact: [{ source: 'CARBON_DIOXIDE', amount: 372 }],
     };
-    const result = up('Tariff', '2.1.1', { ...t211, energy_mix }, { party: PARTY });
+    const result = up('Tariff', '2.1.1', { ...t211, energy_mix }, { party });
     assert.deepEqual((result.value.energy_mix as Json).environ_impact, [
       { category: 'CARBON_DIOXIDE', amount: 372 },
     ]);
-    const back = down('Tariff', '2.1.1', result.value, { party: PARTY });
+    const back = down('Tariff', '2.1.1', result.value, { party });
     assert.deepEqual(back.value.energy_mix, energy_mix);
   });
 });
@@ -151,7 +150,7 @@ describe('tariffs converters: down to 2.1.1', () => {
     const same = down('Tariff', '2.1.1', complex, { party: { country_code: 'de', party_id: 'all' } });
     assert.equal('party_id' in same.value, false);
     reportedAt(same.lossy, 'Tariff.party-dropped', []);
-    const other = down('Tariff', '2.1.1', complex, { party: PARTY });
+    const other = down('Tariff', '2.1.1', complex, { party });
     reportedAt(other.lossy, 'Tariff.party-dropped', ['/party_id']);
   });
 

@@ -14,13 +14,12 @@ import {
   type Json,
   lossyRows,
   notReported,
+  PARTY_NL_TNM as party,
   reported,
   sampleTests,
+  token211,
 } from '../../helpers/convert.js';
 import { readExample } from '../../helpers/fixtures.js';
-
-/** The eMSP of the 2.1.1 examples (pushed to /tokens/NL/TNM/…). */
-const party = { country_code: 'NL', party_id: 'TNM' };
 
 describe('Token examples', () => {
   sampleTests(exampleSamples(['Token']), {
@@ -31,7 +30,6 @@ describe('Token examples', () => {
 
 // ---- small realistic documents ----
 
-const token211 = () => example('2.1.1/mod_tokens_01.json.txt');
 const token230 = () => example('2.3.0/token_example_2_full_rfid.json');
 
 function info230(): Json {

@@ -16,19 +16,10 @@ import type { OcpiVersion } from '../../../src/protocol/index.js';
 import type { ObjectKey } from '../../../src/store/types.js';
 import { sqliteBackend, startNode } from '../../e2e/helpers.js';
 import { readExample } from '../../helpers/fixtures.js';
-import { eventually, type Json } from './helpers.js';
+import { eventually, type Json, TEST_DELIVERY_TIMINGS } from './helpers.js';
 
 const CPO = { country_code: 'NL', party_id: 'CPA' };
-const SETTINGS = {
-  retryWindowMs: 300,
-  baseDelayMs: 20,
-  maxDelayMs: 100,
-  probeIntervalMs: 100,
-  pollIntervalMs: 10,
-  concurrency: 4,
-  leaseMs: 5000,
-  timeoutMs: 1000,
-};
+const SETTINGS = { ...TEST_DELIVERY_TIMINGS, leaseMs: 5000, timeoutMs: 1000 };
 
 const location = (lastUpdated: string): Json => ({
   ...(structuredClone(readExample('2.3.0/location_example.json')) as Json),

@@ -30,21 +30,23 @@ export function ourTariff(id = '12', lastUpdated = '2025-01-01T00:00:00Z'): Json
 
 export const evseOf = (doc: Json, i = 0) => (doc.evses as Json[])[i] as Json;
 
-/** A delivery configuration with small timings (tests run in milliseconds). */
+/** Small delivery timings (tests run in milliseconds). */
+export const TEST_DELIVERY_TIMINGS: NodeConfig['delivery'] = {
+  retryWindowMs: 300,
+  baseDelayMs: 20,
+  maxDelayMs: 100,
+  probeIntervalMs: 100,
+  pollIntervalMs: 10,
+  concurrency: 4,
+  leaseMs: 2000,
+  timeoutMs: 3000,
+};
+
+/** A delivery configuration with small timings. */
 export function deliveryConfig(delivery: Partial<NodeConfig['delivery']> = {}, input: NodeConfigInput = {}) {
   return testConfig({
     dev: true,
-    delivery: {
-      retryWindowMs: 300,
-      baseDelayMs: 20,
-      maxDelayMs: 100,
-      probeIntervalMs: 100,
-      pollIntervalMs: 10,
-      concurrency: 4,
-      leaseMs: 2000,
-      timeoutMs: 3000,
-      ...delivery,
-    },
+    delivery: { ...TEST_DELIVERY_TIMINGS, ...delivery },
     ...input,
   });
 }

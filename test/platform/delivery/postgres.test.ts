@@ -10,26 +10,13 @@ import { createPublisher } from '../../../src/platform/delivery/publisher.js';
 import { createDeliveryWorker } from '../../../src/platform/delivery/worker.js';
 import { silentLogger } from '../../../src/platform/modules.js';
 import { openStore, type SqlStore } from '../../../src/store/database.js';
-import {
-  dropTestSchemas,
-  newTestSchema,
-  pgRequired,
-  pgTestUrl,
-  pgUnreachableReason,
-} from '../../store/targets.js';
+import { dropTestSchemas, newTestSchema, pgTestUrl, whenPostgres } from '../../store/targets.js';
 import { addPeer, deliveryConfig, eventually, type Json, ourLocation, scriptedReceiver } from './helpers.js';
 
-const unreachable = await pgUnreachableReason();
 const OBJECTS = 20;
 const CHANGES = 200;
 
-if (unreachable && pgRequired) {
-  it('PostgreSQL is reachable (required with CI=true)', () => assert.fail(unreachable));
-} else if (unreachable) {
-  it('delivery workers on PostgreSQL', {
-    skip: `${unreachable}: PostgreSQL delivery tests skipped`,
-  }, () => {});
-} else {
+await whenPostgres('delivery workers on PostgreSQL', 'PostgreSQL delivery tests skipped', () => {
   describe('two delivery workers on one PostgreSQL schema', () => {
     const schema = newTestSchema('delivery');
     const stores: SqlStore[] = [];
@@ -99,4 +86,4 @@ if (unreachable && pgRequired) {
       }
     });
   });
-}
+});
