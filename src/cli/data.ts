@@ -477,7 +477,7 @@ export async function seedNode(
     locations: data.locations.length,
     evses,
     connectors,
-    changed: { tariffs: changed.tariffs, locations: changed.locations },
+    changed: { tariffs: changed.tariffs ?? 0, locations: changed.locations ?? 0 },
   };
 }
 

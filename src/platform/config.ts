@@ -34,7 +34,15 @@ export interface HostedParty {
  * Modules a node can enable today. Each later module adds its id here once its handlers exist
  * (src/platform/modules.ts); `versions` and `credentials` are always on.
  */
-export const IMPLEMENTED_MODULES: readonly ModuleId[] = ['versions', 'credentials', 'locations', 'tariffs'];
+export const IMPLEMENTED_MODULES: readonly ModuleId[] = [
+  'versions',
+  'credentials',
+  'locations',
+  'tariffs',
+  'tokens',
+  'sessions',
+  'cdrs',
+];
 const REQUIRED_MODULES: readonly ModuleId[] = ['versions', 'credentials'];
 
 export interface NodeConfig {

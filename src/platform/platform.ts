@@ -11,6 +11,7 @@ import {
 } from '../protocol/index.js';
 import { hashToken } from '../store/tokens.js';
 import { OBJECT_MODULES, type ObjectModule, type PeerRecord, type Store } from '../store/types.js';
+import { cdrsModule } from './cdrs.js';
 import type { NodeConfig } from './config.js';
 import {
   type ClientFactory,
@@ -23,8 +24,10 @@ import { createPublisher, type Publisher } from './delivery/publisher.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import { locationsModule } from './locations.js';
 import { type OcpiModule, type PlatformLogger, silentLogger } from './modules.js';
+import { sessionsModule } from './sessions.js';
 import { createSyncService, type SyncService } from './sync.js';
 import { tariffsModule } from './tariffs.js';
+import { tokensModule } from './tokens.js';
 import { versionsModule } from './versions.js';
 
 export interface PlatformOptions {
@@ -119,6 +122,9 @@ export function createPlatform(options: PlatformOptions): Platform {
     credentials: credentialsModule(credentials),
     locations: locationsModule(objectDeps),
     tariffs: tariffsModule(objectDeps),
+    tokens: tokensModule(objectDeps),
+    sessions: sessionsModule(objectDeps),
+    cdrs: cdrsModule(objectDeps),
   };
   for (const module of options.modules ?? []) available[module.id] = module;
   const modules = new Map<ModuleId, OcpiModule>();

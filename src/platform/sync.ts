@@ -48,6 +48,7 @@ import {
 import type { NodeConfig } from './config.js';
 import { type ClientFactory, describeClientError } from './credentials.js';
 import type { PlatformLogger } from './modules.js';
+import { OBJECT_MODULE_FACTS } from './object-modules.js';
 import { findParty } from './parties.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -194,11 +195,6 @@ export function rereadUrl(
 // ---------------------------------------------------------------------------------------------
 // Pure parts.
 
-const OBJECT_TYPES: Record<ObjectModule, 'Location' | 'Tariff'> = {
-  locations: 'Location',
-  tariffs: 'Tariff',
-};
-
 interface Party {
   country_code: string;
   party_id: string;
@@ -253,7 +249,8 @@ export function preparePage(
     party2_1_1?: Party;
   },
 ): PreparedPage {
-  const type = OBJECT_TYPES[context.module];
+  const facts = OBJECT_MODULE_FACTS[context.module];
+  const type = facts.type;
   const schema = findSchema(schemasByVersion[context.version], type);
   if (schema === undefined) throw new RangeError(`no ${type} in the ${context.version} schemas`);
   const byKey = new Map<string, PutObjectInput>();
@@ -284,7 +281,8 @@ export function preparePage(
       rejected.push({ id, reason: `cannot be converted: ${(error as Error).message}` });
       continue;
     }
-    const { country_code: cc, party_id: pid, id: objectId, last_updated } = data;
+    const { country_code: cc, party_id: pid, last_updated } = data;
+    const objectId = facts.documentId(data);
     if (typeof cc !== 'string' || typeof pid !== 'string' || typeof objectId !== 'string') {
       rejected.push({ id, reason: 'has no owner (country_code, party_id) or id' });
       continue;

@@ -16,6 +16,7 @@ import {
   type ObjectRepository,
   type OcpiObjectHead,
   type OcpiObjectRecord,
+  type PartyKey,
   type PutObjectInput,
 } from './types.js';
 
@@ -41,6 +42,7 @@ const HEAD_COLUMNS = [
   'deleted',
   'published',
   'updated_at',
+  'audience',
 ] as const;
 type HeadRow = Pick<Selectable<OcpiObjectsTable>, (typeof HEAD_COLUMNS)[number]>;
 
@@ -75,6 +77,7 @@ export function headFromRow(row: HeadRow): OcpiObjectHead {
     deleted: Number(row.deleted) === 1,
     published: Number(row.published) === 1,
     updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
+    audience: audienceFromColumn(row.audience),
   };
 }
 
@@ -101,7 +104,20 @@ export function objectFromRow(row: Selectable<OcpiObjectsTable>): OcpiObjectReco
     deleted: Number(row.deleted) === 1,
     published: Number(row.published) === 1,
     updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
+    audience: audienceFromColumn(row.audience),
   };
+}
+
+/** A party as the audience column holds it: `CC/PID`, upper case (CiStrings compare case-insensitively). */
+export function audienceColumn(party: PartyKey): string {
+  return `${party.countryCode}/${party.partyId}`.toUpperCase();
+}
+
+function audienceFromColumn(value: string | null): PartyKey | null {
+  if (value === null) return null;
+  const slash = value.indexOf('/');
+  if (slash < 0) throw new StoreError(`ocpi_objects.audience holds ${JSON.stringify(value)}`);
+  return { countryCode: value.slice(0, slash), partyId: value.slice(slash + 1) };
 }
 
 function checkInput(input: PutObjectInput): void {
@@ -136,6 +152,7 @@ function insertRow(input: PutObjectInput, now: string): Insertable<OcpiObjectsTa
     deleted: 0,
     published: (input.published ?? input.data.publish !== false) ? 1 : 0,
     updated_at: now,
+    audience: input.audience ? audienceColumn(input.audience) : null,
   };
 }
 
@@ -188,6 +205,14 @@ function filterCondition(eb: ObjectsExpressionBuilder, filter: ObjectListFilter)
   if (filter.dateFrom) conditions.push(eb('last_updated', '>=', toDbTime(filter.dateFrom)));
   if (filter.dateTo) conditions.push(eb('last_updated', '<', toDbTime(filter.dateTo)));
   if (filter.publishedOnly) conditions.push(eb('published', '=', 1));
+  if (filter.audience) {
+    const parties = filter.audience.map(audienceColumn);
+    conditions.push(
+      parties.length === 0
+        ? eb('audience', 'is', null)
+        : eb.or([eb('audience', 'is', null), eb('audience', 'in', parties)]),
+    );
+  }
   if (!filter.includeDeleted) conditions.push(eb('deleted', '=', 0));
   return eb.and(conditions);
 }
@@ -227,6 +252,7 @@ export class KyselyObjectRepository extends KyselyRepository implements ObjectRe
           deleted: 0,
           published: eb.ref('excluded.published'),
           updated_at: eb.ref('excluded.updated_at'),
+          audience: eb.ref('excluded.audience'),
         }));
         return skipOlder
           ? update.where(sql<boolean>`excluded.last_updated >= ocpi_objects.last_updated`)

@@ -51,6 +51,8 @@ export interface OcpiObjectsTable {
   deleted: number;
   published: number;
   updated_at: string;
+  /** `CC/PID` (upper case) of the one party the object is for; null: every peer of the module. */
+  audience: string | null;
 }
 
 /** One row per peer × our object: what is owed, what was acknowledged, and the worker's lease. */

@@ -108,14 +108,14 @@ export interface Store {
 // OCPI objects a party publishes (Locations, Tariffs): ours, and those peers push to us.
 
 /** Modules whose objects live in the `ocpi_objects` table. */
-export type ObjectModule = 'locations' | 'tariffs';
-export const OBJECT_MODULES: readonly ObjectModule[] = ['locations', 'tariffs'];
+export type ObjectModule = 'locations' | 'tariffs' | 'tokens' | 'sessions' | 'cdrs';
+export const OBJECT_MODULES: readonly ObjectModule[] = ['locations', 'tariffs', 'tokens', 'sessions', 'cdrs'];
 
 /** An object's identity: its owner party and its id (OCPI ids are natural keys per party). */
 export interface ObjectKey {
   countryCode: string;
   partyId: string;
-  /** Location id or Tariff id. */
+  /** Location id, Tariff id, Session id, CDR id; a Token's is `{type}:{uid}` (see tokenObjectId). */
   id: string;
 }
 
@@ -154,6 +154,11 @@ export interface OcpiObjectRecord {
   published: boolean;
   /** When this row last changed (the store's clock). */
   updatedAt: Date;
+  /**
+   * The one party the object is for (a Session or CDR: the eMSP of the token used), or null when
+   * it goes to every peer of the module.
+   */
+  audience: PartyKey | null;
 }
 
 /**
@@ -171,6 +176,8 @@ export interface PutObjectInput {
   lastUpdated: Date;
   /** Default: `data.publish !== false`. */
   published?: boolean;
+  /** The one party the object is for (default: null, every peer of the module). */
+  audience?: PartyKey | null;
 }
 
 export interface ObjectListFilter {
@@ -185,6 +192,8 @@ export interface ObjectListFilter {
   dateTo?: Date;
   /** Only objects with published = true. */
   publishedOnly?: boolean;
+  /** Only objects for everyone or for one of these parties (audience null or one of them). */
+  audience?: readonly PartyKey[];
   /** Include tombstones (default false). */
   includeDeleted?: boolean;
 }

@@ -327,7 +327,7 @@ describe('roamkit import', () => {
     assert.match(mismatch.err, /record 0 \(id ENERGY\): \/party_id owner NL\/RMK is not the --party NL\/RME/);
 
     assert.equal(
-      (await cli(['import', 'sessions', '-', '--ocpi', '2.2.1', '--db', db], { stdin: '' })).code,
+      (await cli(['import', 'commands', '-', '--ocpi', '2.2.1', '--db', db], { stdin: '' })).code,
       2,
     );
     assert.equal((await cli(['import', 'tariffs', '-', '--ocpi', '2.0', '--db', db], { stdin: '' })).code, 2);

@@ -132,9 +132,12 @@ describe('roamkit sync', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /no peer with id no-such-peer/);
 
-    const module = await cli(['sessions', '--peer', peer.id, '--db', db]);
+    const module = await cli(['commands', '--peer', peer.id, '--db', db]);
     assert.equal(module.code, 2);
-    assert.match(module.err, /'sessions' is not a module to sync \(use locations or tariffs\)/);
+    assert.match(
+      module.err,
+      /'commands' is not a module to sync \(use locations or tariffs or tokens or sessions or cdrs\)/,
+    );
 
     const limit = await cli(['tariffs', '--peer', peer.id, '--db', db, '--page-limit', '0']);
     assert.equal(limit.code, 2);

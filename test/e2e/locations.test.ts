@@ -12,11 +12,13 @@
  * A killed worker process and a peer outage are proved in test/platform/delivery/kill.test.ts and
  * e2e.test.ts; this file proves the exchange itself across the version × backend matrix.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fromCanonical } from '../../src/model/index.js';
 import { type ClientFactory, defaultClientFactory } from '../../src/platform/credentials.js';
 import { silentLogger } from '../../src/platform/modules.js';
+import { OBJECT_TYPES } from '../../src/platform/object-modules.js';
 import { generateSeed } from '../../src/platform/seed/index.js';
 import {
   CLOCK_SKEW_MARGIN_MS,
@@ -39,7 +41,6 @@ import { type Backend, postgresBackend, type RunningNode, sqliteBackend, startNo
 type Json = Record<string, unknown>;
 
 const CPO_PARTY = { country_code: 'NL', party_id: 'CPO' };
-const TYPES: Record<ObjectModule, 'Location' | 'Tariff'> = { locations: 'Location', tariffs: 'Tariff' };
 /** The CPO's page size: every list of a handful of objects takes several pages. */
 const PAGE = 2;
 
@@ -89,7 +90,7 @@ const evsesOf = (data: Json) => data.evses as Json[];
 
 /** The object as the version carries it: what an eMSP holding it can compare with what the CPO has. */
 const inVersion = (module: ObjectModule, version: OcpiVersion, data: Json) =>
-  fromCanonical(TYPES[module], version, data).value;
+  fromCanonical(OBJECT_TYPES[module], version, data).value;
 
 interface Connection {
   /** The peer's id at the CPO. */

@@ -16,6 +16,8 @@ import {
   TARIFFS,
 } from '../../src/platform/published-objects/index.js';
 import { descend, isOlder, laterOf, mergePatch, rebuild } from '../../src/platform/published-objects/tree.js';
+import { sessionsModule } from '../../src/platform/sessions.js';
+import { tokensModule } from '../../src/platform/tokens.js';
 import { OCPI_VERSIONS, rowsFor } from '../../src/protocol/index.js';
 import type { OcpiObjectRecord, Store } from '../../src/store/types.js';
 import { testConfig } from '../http/helpers.js';
@@ -34,11 +36,25 @@ describe('module descriptions and the endpoint table', () => {
   const config = testConfig();
   const store = {} as Store; // never touched: handlers are only looked up
 
-  test('every Locations and Tariffs row of every version has a handler', () => {
+  // The two rows that are not about one stored object are served by the module's own file.
+  const OWN_HANDLERS = ['{token_uid}/authorize', '{session_id}/charging_preferences'];
+
+  test('every row of every version of the object modules has a handler', () => {
     for (const description of Object.values(OBJECT_MODULE_DESCRIPTIONS)) {
       const module = objectModule(description, { config, store });
       for (const version of OCPI_VERSIONS) {
         for (const row of rowsFor(version, description.module)) {
+          if (OWN_HANDLERS.includes(row.path)) continue;
+          assert.ok(module.handler(row), `${version} ${row.interface} ${row.method} '${row.path}'`);
+        }
+      }
+    }
+  });
+
+  test('the Tokens and Sessions modules serve every row, authorize and charging preferences included', () => {
+    for (const module of [tokensModule({ config, store }), sessionsModule({ config, store })]) {
+      for (const version of OCPI_VERSIONS) {
+        for (const row of rowsFor(version, module.id)) {
           assert.ok(module.handler(row), `${version} ${row.interface} ${row.method} '${row.path}'`);
         }
       }
@@ -154,6 +170,7 @@ describe('the object tree', () => {
 describe('the conversion cache', () => {
   const record = (id: string, revision = 1, countryCode = 'NL', partyId = 'RMK'): OcpiObjectRecord => ({
     module: 'locations',
+    audience: null,
     key: { countryCode, partyId, id },
     peerId: null,
     revision,

@@ -18,7 +18,7 @@ import type { ObjectModule } from '../../src/store/types.js';
 import { readExample } from '../helpers/fixtures.js';
 
 /** The spec example each version's objects are made from (complete objects that validate). */
-const TEMPLATES: Record<OcpiVersion, Record<ObjectModule, string>> = {
+const TEMPLATES: Record<OcpiVersion, Record<'locations' | 'tariffs', string>> = {
   '2.1.1': { locations: '2.1.1/mod_locations_06.json.txt', tariffs: '2.1.1/mod_tariffs_03.json.txt' },
   '2.2.1': { locations: '2.2.1/location_example.json', tariffs: '2.2.1/tariff_1_simple_2hour.json' },
   '2.3.0': { locations: '2.3.0/location_example.json', tariffs: '2.3.0/tariff_1_simple_2hour.json' },
@@ -44,7 +44,7 @@ function template(file: string): Record<string, unknown> {
  */
 export function makeObject(
   version: OcpiVersion,
-  module: ObjectModule,
+  module: 'locations' | 'tariffs',
   i: number,
   options: { prefix?: string; lastUpdated?: Date; party?: { country_code: string; party_id: string } } = {},
 ): Record<string, unknown> {

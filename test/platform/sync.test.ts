@@ -91,7 +91,7 @@ function service(store: SqlStore, extra: Partial<SyncServiceDeps> = {}) {
   return { ...log, sync: createSyncService({ config, store, clientFactory, log: log.logger, ...extra }) };
 }
 
-const objects = (version: OcpiVersion, module: ObjectModule, n: number) =>
+const objects = (version: OcpiVersion, module: 'locations' | 'tariffs', n: number) =>
   Array.from({ length: n }, (_, i) => makeObject(version, module, i));
 
 async function storedIds(store: SqlStore, module: ObjectModule, peerId: string): Promise<string[]> {

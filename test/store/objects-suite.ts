@@ -124,6 +124,7 @@ export function objectsContractSuite(target: StoreTarget): void {
           deleted: false,
           published: true,
           updatedAt: clock.now(),
+          audience: null,
         });
         assert.deepEqual(await store.objects.get('locations', key('LOC1')), created);
         assert.equal(await store.objects.get('tariffs', key('LOC1')), undefined, 'modules are separate');
@@ -586,12 +587,48 @@ export function objectsContractSuite(target: StoreTarget): void {
         );
       });
 
+      it('audience: an object for one party is listed only for that party (case-insensitive), one for everyone always', async () => {
+        const { store } = await fresh();
+        const session = (id: string, audience: { countryCode: string; partyId: string } | null) => ({
+          ...locationInput(id, '2024-01-01T00:00:00.000Z'),
+          module: 'sessions' as const,
+          audience,
+        });
+        await store.objects.putMany([
+          session('S1', { countryCode: 'DE', partyId: 'MSP' }),
+          session('S2', { countryCode: 'NL', partyId: 'EMS' }),
+          session('S3', null),
+        ]);
+        await store.objects.put(session('S1', { countryCode: 'de', partyId: 'msp' }));
+        const listed = async (audience: { countryCode: string; partyId: string }[]) =>
+          ids(await store.objects.list({ module: 'sessions', audience }, { offset: 0, limit: 10 }));
+        assert.deepEqual(await listed([{ countryCode: 'de', partyId: 'Msp' }]), ['BE/BEC/S1', 'BE/BEC/S3']);
+        assert.deepEqual(await listed([{ countryCode: 'NL', partyId: 'EMS' }]), ['BE/BEC/S2', 'BE/BEC/S3']);
+        assert.deepEqual(await listed([]), ['BE/BEC/S3']);
+        assert.equal(
+          await store.objects.count({
+            module: 'sessions',
+            audience: [{ countryCode: 'XX', partyId: 'YYY' }],
+          }),
+          1,
+        );
+        assert.deepEqual((await store.objects.get('sessions', key('S1')))?.audience, {
+          countryCode: 'DE',
+          partyId: 'MSP',
+        });
+        const heads = await store.objects.listHeads({ module: 'sessions' }, { offset: 0, limit: 10 });
+        assert.deepEqual(
+          heads.map((h) => h.audience),
+          [{ countryCode: 'DE', partyId: 'MSP' }, { countryCode: 'NL', partyId: 'EMS' }, null],
+        );
+      });
+
       it('bad input is refused before the database', async () => {
         const { store } = await fresh();
         await assert.rejects(
           store.objects.put({
             ...locationInput('A', '2024-01-01T00:00:00.000Z'),
-            module: 'sessions' as 'locations',
+            module: 'commands' as 'locations',
           }),
           TypeError,
         );

@@ -13,18 +13,21 @@
 import { type AppliedLossyMapping, fromCanonical } from '../../model/index.js';
 import { type EndpointRow, type OcpiVersion, rowsFor } from '../../protocol/index.js';
 import type { DeliveryRecord, ObjectModule, OcpiObjectRecord } from '../../store/types.js';
+import { parseTokenObjectId } from '../object-modules.js';
 import { type JsonObject, jsonEqual, objectList } from './json.js';
 
-export type DeliveryObject = 'Location' | 'EVSE' | 'Connector' | 'Tariff';
+export type DeliveryObject = 'Location' | 'EVSE' | 'Connector' | 'Tariff' | 'Token' | 'Session' | 'CDR';
 
 /** One request to the peer's Receiver interface. */
 export interface DeliveryMessage {
-  method: 'PUT' | 'PATCH' | 'DELETE';
+  method: 'PUT' | 'PATCH' | 'DELETE' | 'POST';
   object: DeliveryObject;
   /** The Receiver row's path template (relative to the peer's module URL). */
   path: string;
   /** Values of the path's parameters. */
   params: Record<string, string>;
+  /** Query parameters (a Token's `type`, 2.2.1+). */
+  query?: Record<string, string>;
   /** In the peer's version (undefined for DELETE). */
   body: Record<string, unknown> | undefined;
   /** The revision the message brings the peer to (acknowledged after success). */
@@ -59,6 +62,10 @@ export const RECEIVER_PATHS: Readonly<Record<DeliveryObject, string>> = {
   EVSE: `${OWNER}/{location_id}/{evse_uid}`,
   Connector: `${OWNER}/{location_id}/{evse_uid}/{connector_id}`,
   Tariff: `${OWNER}/{tariff_id}`,
+  Token: `${OWNER}/{token_uid}`,
+  Session: `${OWNER}/{session_id}`,
+  // A CDR is posted to the module URL; the receiver answers where it keeps it.
+  CDR: '',
 };
 
 /** The object's fields other than `skip` whose values differ, or the first one removed. */
@@ -160,6 +167,19 @@ export function planDelivery(input: PlanInput): DeliveryMessage {
   const key = record.key;
   const owner = { country_code: key.countryCode, party_id: key.partyId };
   const base = { revision: record.revision };
+  if (record.module === 'cdrs') {
+    const { value, lossy } = fromCanonical('CDR', version, record.data);
+    return {
+      ...base,
+      method: 'POST',
+      object: 'CDR',
+      path: RECEIVER_PATHS.CDR,
+      params: {},
+      body: value,
+      lossy,
+    };
+  }
+  if (record.module === 'tokens' || record.module === 'sessions') return planFlat(input);
 
   if (record.module === 'tariffs') {
     const params = { ...owner, tariff_id: key.id };
@@ -233,6 +253,63 @@ export function planDelivery(input: PlanInput): DeliveryMessage {
       );
     }
   }
+}
+
+/**
+ * Tokens and Sessions: objects without children, so a PATCH of the changed top-level fields when
+ * the peer holds the previous revision, else a PUT. A Session's `charging_periods` in a 2.2.1+
+ * PATCH are ADDED to the receiver's list (Sessions chapter), so a PATCH carries only new periods,
+ * and only when the periods sent before are unchanged; 2.1.1 gives no such rule, so a change of
+ * periods goes to a 2.1.1 peer as a PUT (right under either reading).
+ */
+function planFlat(input: PlanInput): DeliveryMessage {
+  const { record, version } = input;
+  const object: DeliveryObject = record.module === 'tokens' ? 'Token' : 'Session';
+  const { params, query } = flatAddress(record.module, record.key, record.data, version);
+  const base = {
+    revision: record.revision,
+    object,
+    path: RECEIVER_PATHS[object],
+    params,
+    ...(query ? { query } : {}),
+  };
+  const whole = (putReason: string): DeliveryMessage => {
+    const { value, lossy } = fromCanonical(object, version, record.data);
+    return { ...base, method: 'PUT', body: value, lossy, putReason };
+  };
+  const notPatch = whyNotPatch(input);
+  if (notPatch !== undefined || record.previous === null)
+    return whole(notPatch ?? 'the previous revision is not known');
+  const previous = record.previous.data;
+  const changed = changedFields(previous, record.data, ['last_updated', 'charging_periods']);
+  if (changed.removed !== undefined) return whole(`field ${changed.removed} removed`);
+  const body = pick(record.data, changed.fields);
+  if (object === 'Session') {
+    const before = objectList(previous.charging_periods);
+    const after = objectList(record.data.charging_periods);
+    if (!jsonEqual(before, after)) {
+      const appended = before.length <= after.length && jsonEqual(before, after.slice(0, before.length));
+      if (!appended || version === '2.1.1') return whole('charging periods changed other than by new ones');
+      body.charging_periods = after.slice(before.length);
+    }
+  }
+  const { value, lossy } = fromCanonical(object, version, body, { partial: true });
+  return { ...base, method: 'PATCH', body: value, lossy };
+}
+
+/** The Receiver URL parameters of a Token or Session (a Token's type goes in the query, 2.2.1+). */
+function flatAddress(
+  module: ObjectModule,
+  key: OcpiObjectRecord['key'],
+  data: JsonObject,
+  version: OcpiVersion,
+): { params: Record<string, string>; query?: Record<string, string> } {
+  const owner = { country_code: key.countryCode, party_id: key.partyId };
+  if (module === 'sessions') return { params: { ...owner, session_id: key.id } };
+  const { uid, type } = parseTokenObjectId(key.id);
+  const params = { ...owner, token_uid: typeof data.uid === 'string' ? data.uid : uid };
+  // 2.1.1 URLs carry no type (the token's uid alone names it there).
+  return version === '2.1.1' ? { params } : { params, query: { type } };
 }
 
 /** The endpoint-table row of the peer's Receiver interface a message goes to (undefined: the version has none). */

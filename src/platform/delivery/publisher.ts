@@ -20,11 +20,13 @@ import {
   type ObjectKey,
   type ObjectModule,
   type OcpiObjectRecord,
+  type PartyKey,
   type PeerRecord,
   type Store,
   type StoreScope,
 } from '../../store/types.js';
 import type { HostedParty, NodeConfig } from '../config.js';
+import { OBJECT_MODULE_FACTS, OBJECT_TYPES } from '../object-modules.js';
 import { findParty } from '../parties.js';
 import { peerMaySee } from '../visibility.js';
 import { isJsonObject, type JsonObject, jsonEqual, objectList } from './json.js';
@@ -54,7 +56,7 @@ export interface Publisher {
    * Several modules' documents, all or nothing, in one transaction (a seed: the tariffs and the
    * locations whose connectors reference them). Returns how many objects changed per module.
    */
-  putAll(batches: readonly PublishBatch[]): Promise<Record<ObjectModule, number>>;
+  putAll(batches: readonly PublishBatch[]): Promise<Partial<Record<ObjectModule, number>>>;
   /**
    * A partial update of a location (path []), one of its EVSEs ([evseUid]) or connectors
    * ([evseUid, connectorId]), or a tariff (path []), in canonical fields. Top-level fields of the
@@ -75,7 +77,7 @@ export interface Publisher {
   remove(module: ObjectModule, key: ObjectKey): Promise<OcpiObjectRecord | undefined>;
 }
 
-export type PublishErrorKind = 'invalid' | 'not_our_party' | 'unknown_object';
+export type PublishErrorKind = 'invalid' | 'not_our_party' | 'unknown_object' | 'immutable';
 
 export interface PublishIssue {
   /** JSON pointer into the document (with putMany: starting with its index). */
@@ -95,11 +97,7 @@ export class PublishError extends Error {
   }
 }
 
-/** The spec object of a module's documents. */
-export const OBJECT_TYPES: Readonly<Record<ObjectModule, 'Location' | 'Tariff'>> = {
-  locations: 'Location',
-  tariffs: 'Tariff',
-};
+export { OBJECT_TYPES };
 
 // ---------------------------------------------------------------------------------------------
 // Who gets what.
@@ -127,11 +125,17 @@ const publishedIn = (data: JsonObject | undefined): boolean => data !== undefine
  */
 export function owedTo(
   peer: Pick<PeerRecord, 'roles' | 'version'>,
-  record: Pick<OcpiObjectRecord, 'published' | 'previous'>,
+  record: Pick<OcpiObjectRecord, 'published' | 'previous'> & { audience?: PartyKey | null },
 ): boolean {
+  if (!inAudience(peer, record.audience ?? null)) return false;
   if (peerMaySee(peer, record.published)) return true;
   const previousPublished = publishedIn(record.previous?.data);
   return peer.version !== '2.1.1' && previousPublished && peerMaySee(peer, previousPublished);
+}
+
+/** Whether the peer hosts the one party an object is for (null: it is for everyone). */
+export function inAudience(peer: Pick<PeerRecord, 'roles'>, audience: PartyKey | null): boolean {
+  return audience === null || findParty(peer.roles, audience.countryCode, audience.partyId) !== undefined;
 }
 
 /**
@@ -147,7 +151,7 @@ export async function markAllOwed(store: Store, peerId: string): Promise<number>
   for (const module of OBJECT_MODULES) {
     if (!receivesPushes(peer, module)) continue;
     for await (const record of store.objects.iterate({ module, peerId: null })) {
-      if (!peerMaySee(peer, record.published)) continue;
+      if (!owedTo(peer, { ...record, previous: null })) continue;
       await store.deliveries.markPending([peer.id], module, record.key, record.revision);
       marked++;
     }
@@ -178,6 +182,7 @@ interface Prepared {
   key: ObjectKey;
   data: JsonObject;
   lastUpdated: Date;
+  audience: PartyKey | null;
 }
 
 /** A document checked and keyed, or its problems (pointers prefixed with `prefix`). */
@@ -187,7 +192,8 @@ function prepare(
   document: unknown,
   prefix: string,
 ): { ok: true; value: Prepared } | { ok: false; kind: PublishErrorKind; issues: PublishIssue[] } {
-  const type = OBJECT_TYPES[module];
+  const facts = OBJECT_MODULE_FACTS[module];
+  const type = facts.type;
   if (!isJsonObject(document)) {
     return { ok: false, kind: 'invalid', issues: [{ pointer: prefix, message: `must be a ${type} object` }] };
   }
@@ -218,9 +224,10 @@ function prepare(
   return {
     ok: true,
     value: {
-      key: { countryCode: party.country_code, partyId: party.party_id, id: String(document.id) },
+      key: { countryCode: party.country_code, partyId: party.party_id, id: String(facts.documentId(data)) },
       data,
       lastUpdated: parsed.date,
+      audience: facts.audience(data),
     },
   };
 }
@@ -305,7 +312,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     data: JsonObject,
     lastUpdated: Date,
   ): Promise<OcpiObjectRecord> {
-    const record = await scope.tx.objects.put({ module, key, peerId: null, data, lastUpdated });
+    const audience = OBJECT_MODULE_FACTS[module].audience(data);
+    const record = await scope.tx.objects.put({ module, key, peerId: null, data, lastUpdated, audience });
     await markOwed(scope, record, record.revision);
     return record;
   }
@@ -313,7 +321,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   /** Marks `revision` of the object owed to the receiving peers it is for. */
   async function markOwed(
     scope: Scope,
-    record: Pick<OcpiObjectRecord, 'module' | 'key' | 'published' | 'previous'>,
+    record: Pick<OcpiObjectRecord, 'module' | 'key' | 'published' | 'previous' | 'audience'>,
     revision: number,
   ): Promise<void> {
     const owed = (await scope.receivers(record.module))
@@ -352,6 +360,14 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     }
     if (stored !== undefined && !stored.deleted) {
       if (jsonEqual(stored.data, prepared.data)) return { changed: false, stored };
+      if (OBJECT_MODULE_FACTS[module].immutable) {
+        refuse('immutable', describeKey(module, prepared.key), [
+          {
+            pointer: `${prefix}/id`,
+            message: `a ${OBJECT_TYPES[module]} is never changed once stored: correct it with a credit ${OBJECT_TYPES[module]} and a new one`,
+          },
+        ]);
+      }
       if (prepared.lastUpdated.getTime() < stored.lastUpdated.getTime()) {
         refuse('invalid', describeKey(module, prepared.key), [
           {
@@ -406,6 +422,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         peerId: null,
         data: prepared.data,
         lastUpdated: prepared.lastUpdated,
+        audience: prepared.audience,
       })),
     );
     for (const { prepared, stored } of writes) {
@@ -415,6 +432,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         key: prepared.key,
         published: prepared.data.publish !== false,
         previous: live ? { revision: stored.revision, data: stored.data } : null,
+        audience: prepared.audience,
       };
       await markOwed(scope, record, stored === undefined ? 1 : stored.revision + 1);
     }
@@ -432,7 +450,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   }
 
   /** Checks every document of every batch (all problems reported), then writes them in one transaction. */
-  async function putAll(batches: readonly PublishBatch[]): Promise<Record<ObjectModule, number>> {
+  async function putAll(batches: readonly PublishBatch[]): Promise<Partial<Record<ObjectModule, number>>> {
     const prepared: { module: ObjectModule; all: Prepared[] }[] = [];
     const issues: PublishIssue[] = [];
     let kind: PublishErrorKind = 'invalid';
@@ -452,18 +470,21 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       const what = batches.map((b) => `${OBJECT_TYPES[b.module]}s`).join(' and ');
       refuse(kind, `not publishable ${what}`, issues);
     }
-    const changed: Record<ObjectModule, number> = { locations: 0, tariffs: 0 };
+    const changed: Partial<Record<ObjectModule, number>> = Object.fromEntries(
+      batches.map((b) => [b.module, 0]),
+    );
     if (prepared.every((p) => p.all.length === 0)) return changed;
     return commit(async (scope) => {
       for (const { module, all } of prepared) {
         const keys = new Set(all.map((p) => keyText(p.key)));
         if (keys.size === all.length) {
-          changed[module] += await putBatch(scope, module, all);
+          changed[module] = (changed[module] ?? 0) + (await putBatch(scope, module, all));
           continue;
         }
         // The same object more than once: one after the other, each on the one before.
         for (const [index, one] of all.entries()) {
-          if ((await putPrepared(scope, module, one, `/${index}`)).changed) changed[module]++;
+          if ((await putPrepared(scope, module, one, `/${index}`)).changed)
+            changed[module] = (changed[module] ?? 0) + 1;
         }
       }
       return changed;
@@ -478,7 +499,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     },
 
     async putMany(module, documents) {
-      return (await putAll([{ module, documents }]))[module];
+      return (await putAll([{ module, documents }]))[module] ?? 0;
     },
 
     putAll,
@@ -489,13 +510,16 @@ export function createPublisher(deps: PublisherDeps): Publisher {
           { pointer: '', message: 'must be an object' },
         ]);
       }
+      if (OBJECT_MODULE_FACTS[module].immutable) {
+        throw new PublishError('immutable', `a ${OBJECT_TYPES[module]} is never changed once stored`);
+      }
       const maxDepth = module === 'locations' ? 2 : 0;
       if (path.length > maxDepth) {
         throw new PublishError(
           'invalid',
           module === 'locations'
             ? 'a location patch names at most an EVSE and a connector'
-            : 'a tariff is patched as a whole',
+            : `a ${OBJECT_TYPES[module]} is patched as a whole`,
         );
       }
       return commit(async (scope) => {
@@ -552,7 +576,11 @@ export function createPublisher(deps: PublisherDeps): Publisher {
           throw error;
         }
         const at = now();
-        if (module === 'tariffs') {
+        if (module !== 'locations') {
+          if (module !== 'tariffs') {
+            // Only Tariffs have a DELETE; a Token is withdrawn by valid: false, a Session ends.
+            throw new PublishError('invalid', `a ${OBJECT_TYPES[module]} cannot be deleted in OCPI`);
+          }
           const record = await scope.tx.objects.markDeleted(module, stored.key, at);
           if (record !== undefined) await markOwed(scope, record, record.revision);
           return record;
@@ -589,7 +617,10 @@ function targetChain(
   path: readonly string[],
   key: ObjectKey,
 ): Target[] {
-  const chain: Target[] = [{ object: data, pointer: '', identity: ['id', 'country_code', 'party_id'] }];
+  // A token is named by uid and type; every other object by id.
+  const identity =
+    module === 'tokens' ? ['uid', 'type', 'country_code', 'party_id'] : ['id', 'country_code', 'party_id'];
+  const chain: Target[] = [{ object: data, pointer: '', identity }];
   const [evseUid, connectorId] = path;
   if (evseUid === undefined) return chain;
   const evses = objectList(data.evses);

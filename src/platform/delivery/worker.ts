@@ -235,6 +235,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       await client.callEndpoint(row, {
         url: baseUrl,
         params: message.params,
+        ...(message.query === undefined ? {} : { query: message.query }),
         ...(message.body === undefined ? {} : { body: message.body }),
         from: { countryCode: record.key.countryCode, partyId: record.key.partyId },
         ...(to === undefined ? {} : { to }),

@@ -6,6 +6,7 @@
  */
 import type { EndpointRow } from '../../protocol/index.js';
 import type { OcpiHandler, OcpiModule } from '../modules.js';
+import { receiverPostCdr } from './cdr-receiver.js';
 import { ConversionCache } from './conversion-cache.js';
 import type { ObjectModuleDescription } from './description.js';
 import { PageCache } from './page-cache.js';
@@ -51,6 +52,7 @@ export function objectHandler(h: HandlerContext, row: EndpointRow): OcpiHandler 
     const depth = description.senderObjects ? depthOf(description, row) : undefined;
     return depth === undefined ? undefined : senderObject(h, depth);
   }
+  if (row.method === 'POST' && row.path === '' && description.module === 'cdrs') return receiverPostCdr(h);
   const depth = depthOf(description, row);
   if (depth === undefined) return undefined;
   switch (row.method) {

@@ -42,10 +42,10 @@ export class PageCache {
     filter: ObjectListFilter,
     page: { offset: number; limit: number },
   ): string {
-    const parties =
-      filter.parties === undefined
+    const partiesText = (parties: ObjectListFilter['parties']) =>
+      parties === undefined
         ? '*'
-        : filter.parties
+        : parties
             .map((p) => `${p.countryCode.length}:${p.countryCode}${p.partyId.length}:${p.partyId}`)
             .join('');
     return [
@@ -60,7 +60,9 @@ export class PageCache {
       filter.dateTo?.getTime() ?? '',
       page.offset,
       page.limit,
-      parties,
+      partiesText(filter.parties),
+      // Sessions and CDRs: a page for one eMSP is never another's.
+      partiesText(filter.audience),
     ].join('|');
   }
 

@@ -45,6 +45,7 @@ import {
 } from '../../protocol/index.js';
 import type { ObjectKey, OcpiObjectRecord, PutObjectInput, StoreScope } from '../../store/types.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
+import { OBJECT_MODULE_FACTS } from '../object-modules.js';
 import { findParty, sameCode } from '../parties.js';
 import type { ObjectLevel } from './description.js';
 import { idsOf, objectAnswer, unknownObject } from './sender.js';
@@ -88,6 +89,16 @@ const keyOf = (owner: Party, id: string): ObjectKey => ({
   partyId: owner.party_id,
   id,
 });
+
+/** The stored key of the top-level object a request names (Tokens: uid and type). */
+export function requestKey(
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  owner: Party,
+  pathId: string,
+): ObjectKey {
+  return keyOf(owner, h.description.keyId(pathId, ctx.query, ctx.body));
+}
 
 /** Another request wrote the object between our read and our write: the transaction is run again. */
 export class ConcurrentWriteError extends Error {
@@ -231,7 +242,17 @@ function readWrite(
   const options = put ? { party: owner } : { party: owner, partial: true };
   const converted = convertUp(level.type, ctx.version, body, options, ctx.log);
   if (!converted.ok) return converted.outcome;
-  return { owner, ids, document: converted.value, key: keyOf(owner, ids[0] as string) };
+  const key = requestKey(h, ctx, owner, ids[0] as string);
+  if (put && depth === 0) {
+    // The body names the same object as the URL (a Token: the same type as `?type=` too).
+    const bodyId = OBJECT_MODULE_FACTS[h.description.module].documentId(converted.value);
+    if (bodyId !== undefined && bodyId !== key.id) {
+      return invalid(
+        `the ${level.type} does not match its URL: the body names '${bodyId}', the URL '${key.id}'`,
+      );
+    }
+  }
+  return { owner, ids, document: converted.value, key };
 }
 
 /** GET of the Receiver: the object as we hold it for this owner. */
@@ -240,7 +261,7 @@ export function receiverGet(h: HandlerContext, depth: number): OcpiHandler {
     const owner = resolveOwner(h, ctx);
     if (isOutcome(owner)) return owner;
     const ids = idsOf(h, ctx.params, depth);
-    const record = await peersRecord(h.deps.store, h, ctx, keyOf(owner, ids[0] as string));
+    const record = await peersRecord(h.deps.store, h, ctx, requestKey(h, ctx, owner, ids[0] as string));
     if (record === undefined) return unknownObject(h, ids, { missing: 0, get: true });
     return objectAnswer(h, ctx, record, ids, depth);
   };
@@ -335,7 +356,7 @@ export function receiverPatch(h: HandlerContext, depth: number): OcpiHandler {
       if (target === undefined) {
         return { ...unknownObject(h, ids, { missing: chain.length, get: false }), missing: true };
       }
-      let changes = patch;
+      let changes = appended(h, ctx.version, target, patch);
       if (changes.last_updated === undefined) {
         // 2.1.1 without last_updated: the receive time, never earlier than what the object says.
         changes = { ...changes, last_updated: laterOf(formatDateTime(h.now()), target.last_updated) };
@@ -366,6 +387,17 @@ export function receiverPatch(h: HandlerContext, depth: number): OcpiHandler {
     }
     return outcome;
   };
+}
+
+/** A PATCH with a list the module adds to (2.2.1+ Session charging periods) as the whole new list. */
+function appended(h: HandlerContext, version: OcpiVersion, target: Json, patch: Json): Json {
+  const rule = h.description.appendOnPatch;
+  if (rule === undefined || !rule.versions.includes(version) || !(rule.field in patch)) return patch;
+  const added = patch[rule.field];
+  const { [rule.field]: _, ...rest } = patch;
+  if (!Array.isArray(added) || added.length === 0) return rest;
+  const existing = Array.isArray(target[rule.field]) ? (target[rule.field] as unknown[]) : [];
+  return { ...rest, [rule.field]: [...existing, ...added] };
 }
 
 /** 2.2.1+ PATCH must carry last_updated; 2.1.1 has no such rule. */

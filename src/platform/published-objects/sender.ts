@@ -16,7 +16,13 @@ import {
   parsePaginationQuery,
   type QueryLike,
 } from '../../protocol/index.js';
-import type { ObjectListFilter, OcpiObjectHead, OcpiObjectRecord, PartyKey } from '../../store/types.js';
+import type {
+  ObjectListFilter,
+  OcpiObjectHead,
+  OcpiObjectRecord,
+  PartyKey,
+  PeerRecord,
+} from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
 import { ocpiUrls } from '../urls.js';
@@ -37,6 +43,17 @@ export function servedParties(config: NodeConfig, version: OcpiVersion): PartyKe
   for (const p of parties) {
     if (!out.some((o) => o.countryCode === p.country_code && o.partyId === p.party_id)) {
       out.push({ countryCode: p.country_code, partyId: p.party_id });
+    }
+  }
+  return out;
+}
+
+/** The parties of a peer (its credentials' roles) as owner keys. */
+export function peerPartyKeys(peer: Pick<PeerRecord, 'roles'>): PartyKey[] {
+  const out: PartyKey[] = [];
+  for (const role of peer.roles) {
+    if (typeof role.country_code === 'string' && typeof role.party_id === 'string') {
+      out.push({ countryCode: role.country_code, partyId: role.party_id });
     }
   }
   return out;
@@ -92,6 +109,8 @@ export function senderList(h: HandlerContext): OcpiHandler {
       peerId: null,
       parties: servedParties(deps.config, ctx.version),
       publishedOnly: !peerMaySee(ctx.peer, false),
+      // A Session or CDR only to the eMSP whose token it was (a party sees only its own data).
+      ...(description.addressed ? { audience: peerPartyKeys(ctx.peer) } : {}),
       ...(dateFrom === undefined ? {} : { dateFrom }),
       ...(dateTo === undefined ? {} : { dateTo }),
     };

@@ -36,6 +36,7 @@ function record(
     published: after.publish !== false,
     updatedAt: new Date(),
     ...extra,
+    audience: extra.audience ?? null,
   };
 }
 

@@ -1,0 +1,721 @@
+/**
+ * ChargingPeriods from a meter timeline: a new period starts at every moment that matters for
+ * the cost, as the CDRs chapter requires of the CPO (a new ChargingPeriod whenever another Price
+ * Component becomes active, the energy up to that moment in the period that ends there).
+ *
+ * What can change the applying Price Components, and so starts a period:
+ * - the applying Tariff (the first of the given Tariffs whose start_date_time/end_date_time window
+ *   holds the moment; a period's `tariff_id` names it);
+ * - charging vs not charging (TIME vs PARKING_TIME are priced apart);
+ * - per dimension (ENERGY, TIME, PARKING_TIME, FLAT), which Tariff Element is the first with a
+ *   Price Component of that dimension whose restrictions match: time of day, day of week, date (all
+ *   in the Location's local time), kWh so far, session duration, power and current.
+ *
+ * Power and current only change at a sample, so they split at samples. Local time, kWh and
+ * duration change continuously, so their boundaries can fall between two samples: the instant is
+ * computed (a local wall time through the time zone, a duration from the start, a kWh threshold by
+ * linear interpolation of the energy) and the period split there. Candidate instants are only
+ * candidates: a period starts only where the state really differs, so extra candidates (a wall
+ * time in a DST gap, an element that is shadowed) never add periods.
+ *
+ * Pure: no I/O, no clock; the only outside dependency is the runtime's time zone data (Intl).
+ */
+import { formatDateTime, parseDateTime } from '../protocol/common/datetime.js';
+import type { CdrDimension, ChargingPeriod } from '../protocol/v2_3_0/cdrs.js';
+import type {
+  DayOfWeek,
+  PriceComponent,
+  Tariff,
+  TariffDimensionType,
+  TariffRestrictions,
+} from '../protocol/v2_3_0/tariffs.js';
+import { isCharging, type MeterSample } from './meter.js';
+
+/** The canonical (OCPI 2.3.0) Tariff. */
+export type CanonicalTariff = Tariff;
+
+const SECOND = 1000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** No time zone is further than 14 h from UTC (Pacific/Kiritimati is +14). */
+const MAX_OFFSET = 14 * HOUR;
+
+// ---------------------------------------------------------------------------------------------
+// Local time
+
+/** The local time of an instant in a time zone, in the terms Tariff restrictions use. */
+export interface LocalTime {
+  /** YYYY-MM-DD, comparable with start_date/end_date as strings. */
+  date: string;
+  dayOfWeek: DayOfWeek;
+  /** Seconds since local midnight (0 ≤ n < 86400). */
+  secondOfDay: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    // Throws RangeError for an unknown zone; h23 so that midnight is 00, not 24.
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'long',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: string;
+}
+
+function wall(ms: number, timeZone: string): Wall {
+  const fields: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(ms)) fields[part.type] = part.value;
+  return {
+    year: Number(fields.year),
+    month: Number(fields.month),
+    day: Number(fields.day),
+    hour: Number(fields.hour),
+    minute: Number(fields.minute),
+    second: Number(fields.second),
+    weekday: fields.weekday ?? '',
+  };
+}
+
+/** The local wall-clock time of `ms` written as if it were UTC (whole seconds). */
+function wallMs(ms: number, timeZone: string): number {
+  const w = wall(ms, timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+}
+
+/** UTC offset of the zone at `ms`, in ms (local = UTC + offset). */
+function offsetAt(ms: number, timeZone: string): number {
+  return wallMs(ms, timeZone) - Math.floor(ms / SECOND) * SECOND;
+}
+
+/** The local date, day of week and time of day of an instant at a Location (IANA time zone). */
+export function localTime(at: Date | number, timeZone: string): LocalTime {
+  const w = wall(typeof at === 'number' ? Math.floor(at) : at.getTime(), timeZone);
+  const pad = (n: number, size = 2) => String(n).padStart(size, '0');
+  return {
+    date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`,
+    dayOfWeek: w.weekday.toUpperCase() as DayOfWeek,
+    secondOfDay: w.hour * 3600 + w.minute * 60 + w.second,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tariff restrictions
+
+/**
+ * What a restriction is judged on. For an instant the min and max power (current) are the same
+ * value; for a whole ChargingPeriod (pricing) they are its MIN_/MAX_ dimensions, and a power
+ * restriction then matches only if it holds over the whole period.
+ */
+export interface RestrictionContext {
+  /** Local time of the moment judged; a function so that it is computed only when needed. */
+  local: () => LocalTime;
+  /** kWh delivered since the session start. */
+  energyKwh: number;
+  /** Seconds since the session start. */
+  durationSeconds: number;
+  minPowerKw?: number;
+  maxPowerKw?: number;
+  minCurrentA?: number;
+  maxCurrentA?: number;
+}
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** "HH:MM" → minutes since midnight; undefined if not the spec's format. */
+export function parseTimeOfDay(text: string): number | undefined {
+  const m = TIME_OF_DAY.exec(text);
+  return m === null ? undefined : Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * start_time inclusive, end_time exclusive; end before start wraps past midnight; end 00:00 is
+ * the end of the day. Equal start and end: the whole day (a window that wraps all the way).
+ */
+function timeOfDayMatches(start: string | undefined, end: string | undefined, secondOfDay: number): boolean {
+  const s = start === undefined ? 0 : parseTimeOfDay(start);
+  const e = end === undefined ? 1440 : parseTimeOfDay(end);
+  if (s === undefined || e === undefined) return false; // malformed: never active
+  const from = s * 60;
+  const to = (e === 0 ? 1440 : e) * 60;
+  if (from < to) return secondOfDay >= from && secondOfDay < to;
+  if (from > to) return secondOfDay >= from || secondOfDay < to;
+  return true;
+}
+
+/**
+ * Whether a Tariff Element's restrictions all hold (they are a logical AND). The spec's edges:
+ * min_* inclusive, max_* exclusive; start_date inclusive, end_date exclusive. Each field is
+ * judged on its own, so day_of_week is the day of the moment even inside a window that wrapped
+ * past midnight. A power or current restriction needs a known value. Reservation and booking
+ * elements describe the cost of a reservation, not of charging, and never match here.
+ */
+export function restrictionsMatch(r: TariffRestrictions | undefined, ctx: RestrictionContext): boolean {
+  if (r === undefined) return true;
+  if (r.reservation !== undefined || r.booking !== undefined) return false;
+  if (r.start_time !== undefined || r.end_time !== undefined) {
+    if (!timeOfDayMatches(r.start_time, r.end_time, ctx.local().secondOfDay)) return false;
+  }
+  if (r.day_of_week !== undefined && r.day_of_week.length > 0) {
+    if (!r.day_of_week.includes(ctx.local().dayOfWeek)) return false;
+  }
+  if (r.start_date !== undefined && !(ctx.local().date >= r.start_date)) return false;
+  if (r.end_date !== undefined && !(ctx.local().date < r.end_date)) return false;
+  if (r.min_kwh !== undefined && !(ctx.energyKwh >= r.min_kwh)) return false;
+  if (r.max_kwh !== undefined && !(ctx.energyKwh < r.max_kwh)) return false;
+  if (r.min_duration !== undefined && !(ctx.durationSeconds >= r.min_duration)) return false;
+  if (r.max_duration !== undefined && !(ctx.durationSeconds < r.max_duration)) return false;
+  if (r.min_power !== undefined && !(ctx.minPowerKw !== undefined && ctx.minPowerKw >= r.min_power))
+    return false;
+  if (r.max_power !== undefined && !(ctx.maxPowerKw !== undefined && ctx.maxPowerKw < r.max_power))
+    return false;
+  if (r.min_current !== undefined && !(ctx.minCurrentA !== undefined && ctx.minCurrentA >= r.min_current)) {
+    return false;
+  }
+  if (r.max_current !== undefined && !(ctx.maxCurrentA !== undefined && ctx.maxCurrentA < r.max_current)) {
+    return false;
+  }
+  return true;
+}
+
+/** The dimensions a Price Component can price. */
+export const PRICED_DIMENSIONS = [
+  'ENERGY',
+  'FLAT',
+  'PARKING_TIME',
+  'TIME',
+] as const satisfies readonly TariffDimensionType[];
+
+export interface ActiveComponent {
+  /** Index in `tariff.elements`. */
+  elementIndex: number;
+  component: PriceComponent;
+}
+
+/**
+ * Per dimension, the Price Component that applies: the one in the first Tariff Element that has a
+ * component of that dimension and whose restrictions match (the Tariffs chapter's rule). A
+ * dimension without one is absent (no cost for it).
+ */
+export function activeComponents(
+  tariff: CanonicalTariff,
+  ctx: RestrictionContext,
+): Partial<Record<TariffDimensionType, ActiveComponent>> {
+  const active: Partial<Record<TariffDimensionType, ActiveComponent>> = {};
+  let missing: number = PRICED_DIMENSIONS.length;
+  tariff.elements.forEach((element, elementIndex) => {
+    if (missing === 0) return;
+    let matches: boolean | undefined;
+    for (const component of element.price_components) {
+      if (active[component.type] !== undefined) continue;
+      matches ??= restrictionsMatch(element.restrictions, ctx);
+      if (!matches) return;
+      active[component.type] = { elementIndex, component };
+      missing--;
+    }
+  });
+  return active;
+}
+
+interface Validity {
+  from: number;
+  until: number;
+}
+
+const validities = new WeakMap<CanonicalTariff, Validity>();
+
+function validity(tariff: CanonicalTariff): Validity {
+  let v = validities.get(tariff);
+  if (v === undefined) {
+    const at = (text: string | undefined, fallback: number) => {
+      if (text === undefined) return fallback;
+      const parsed = parseDateTime(text);
+      return parsed.ok ? parsed.date.getTime() : fallback;
+    };
+    v = { from: at(tariff.start_date_time, -Infinity), until: at(tariff.end_date_time, Infinity) };
+    validities.set(tariff, v);
+  }
+  return v;
+}
+
+/** Whether the Tariff's start_date_time/end_date_time window holds the instant (both inclusive). */
+export function tariffValidAt(tariff: CanonicalTariff, ms: number): boolean {
+  const v = validity(tariff);
+  return ms >= v.from && ms <= v.until;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boundary instants
+
+/** Index of the first value > x in a sorted array. */
+function firstAfter(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function collectBetween(sorted: readonly number[], from: number, to: number, out: number[]): void {
+  for (let i = firstAfter(sorted, from); i < sorted.length && sorted[i]! < to; i++) out.push(sorted[i]!);
+}
+
+function sortedUnique(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/**
+ * The instants at which the local wall clock shows one of the given times of day (midnight
+ * always: day of week and date change there), plus the instants at which the zone's UTC offset
+ * changes (a wall time in a DST gap never shows; the restriction flips at the jump instead).
+ * Generated a local day at a time, as far as the timeline has got.
+ */
+class LocalBoundaries {
+  readonly #timeZone: string;
+  readonly #minutes: readonly number[];
+  #instants: number[] = [];
+  /** Next local date to generate, as the UTC midnight of that calendar date. */
+  #nextDay: number;
+  /** Every boundary before this instant has been generated. */
+  #complete: number;
+
+  constructor(timeZone: string, minutes: readonly number[], fromMs: number) {
+    this.#timeZone = timeZone;
+    this.#minutes = minutes;
+    const date = localTime(fromMs, timeZone).date;
+    // Two days early: a boundary of the day before may still lie after fromMs in UTC.
+    this.#nextDay = Date.parse(`${date}T00:00:00Z`) - 2 * DAY;
+    this.#complete = this.#nextDay - MAX_OFFSET;
+  }
+
+  collectBetween(from: number, to: number, out: number[]): void {
+    while (this.#complete <= to) this.#generateDay();
+    collectBetween(this.#instants, from, to, out);
+  }
+
+  #generateDay(): void {
+    const day = this.#nextDay;
+    const tz = this.#timeZone;
+    const found: number[] = [];
+    for (const minute of this.#minutes) {
+      const naive = day + minute * 60_000;
+      // The offsets a day before and after: both sides of a DST change near this wall time, so a
+      // wall time that occurs twice (autumn) yields both instants, one that never occurs none.
+      for (const offset of new Set([offsetAt(naive - DAY, tz), offsetAt(naive + DAY, tz)])) {
+        const instant = naive - offset;
+        if (wallMs(instant, tz) === naive) found.push(instant);
+      }
+    }
+    // Offset changes in this day's share of UTC; zones change at most once in a day, on a second.
+    let lo = day - MAX_OFFSET;
+    let hi = lo + DAY;
+    const before = offsetAt(lo, tz);
+    if (offsetAt(hi, tz) !== before) {
+      while (hi - lo > SECOND) {
+        const mid = lo + Math.floor((hi - lo) / (2 * SECOND)) * SECOND;
+        if (offsetAt(mid, tz) === before) lo = mid;
+        else hi = mid;
+      }
+      found.push(hi);
+    }
+    this.#instants = sortedUnique([...this.#instants, ...found]);
+    this.#nextDay = day + DAY;
+    this.#complete = this.#nextDay - MAX_OFFSET;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+
+/** Totals over a list of ChargingPeriods, in the CDR's words (kWh and hours). */
+export interface ChargingTotals {
+  /** kWh, the sum of the ENERGY dimensions. */
+  total_energy: number;
+  /** Hours, the whole session: TIME plus PARKING_TIME (our periods cover every instant). */
+  total_time: number;
+  /** Hours not charging, the sum of the PARKING_TIME dimensions. */
+  total_parking_time: number;
+}
+
+export function chargingTotals(periods: readonly ChargingPeriod[]): ChargingTotals {
+  let energy = 0;
+  let time = 0;
+  let parking = 0;
+  for (const period of periods) {
+    for (const d of period.dimensions) {
+      if (d.type === 'ENERGY') energy += d.volume;
+      else if (d.type === 'TIME') time += d.volume;
+      else if (d.type === 'PARKING_TIME') parking += d.volume;
+    }
+  }
+  return { total_energy: energy, total_time: time + parking, total_parking_time: parking };
+}
+
+export interface PeriodBuilderOptions {
+  /**
+   * The Tariffs that may apply, in order of preference: at each moment the first one whose
+   * start_date_time/end_date_time window holds it applies. Pass only the Tariff chosen at the
+   * session start to keep it for the whole session (the usual practice; switching mid-session is
+   * allowed by OCPI, not by every consumer law). Empty: no Tariff, periods split on charging vs
+   * parking only and carry no tariff_id.
+   */
+  tariffs: readonly CanonicalTariff[];
+  /** IANA time zone of the Location (Location.time_zone), e.g. Europe/Amsterdam. */
+  timeZone: string;
+  /** Session start: energy is 0 and durations count from here. */
+  startDateTime: Date;
+}
+
+export interface ChargingPeriodsInput extends PeriodBuilderOptions {
+  /** The meter timeline; sorted by time here, so any order will do. */
+  samples: readonly MeterSample[];
+  /** Session end, when after the last sample: the last sample's power holds until then, no energy is added. */
+  end?: Date;
+}
+
+/** A stretch of the timeline between two points where power and current are constant. */
+interface Segment {
+  from: number;
+  to: number;
+  fromEnergy: number;
+  toEnergy: number;
+  powerKw: number;
+  currentA: number | undefined;
+  charging: boolean;
+}
+
+interface OpenPeriod {
+  key: string;
+  tariffId: string | undefined;
+  startMs: number;
+  energyKwh: number;
+  chargingMs: number;
+  parkingMs: number;
+  minPowerKw: number;
+  maxPowerKw: number;
+  minCurrentA: number | undefined;
+  maxCurrentA: number | undefined;
+}
+
+interface Accumulator {
+  closed: ChargingPeriod[];
+  open: OpenPeriod | undefined;
+  /** Cumulative kWh already put into periods; an energy jump at an instant goes to the next stretch. */
+  energyAccounted: number;
+}
+
+interface Point {
+  ms: number;
+  energyKwh: number;
+  powerKw: number;
+  currentA: number | undefined;
+  charging: boolean;
+}
+
+function formatStart(ms: number): string {
+  return formatDateTime(ms, { precision: ms % SECOND === 0 ? 'seconds' : 'milliseconds' });
+}
+
+/**
+ * kWh and hours to 9 decimals (a µWh, 3.6 µs): far below any meter's resolution, but it drops the
+ * binary noise of interpolation (14.000000000000004) from what peers receive.
+ */
+function clean(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+function toChargingPeriod(open: OpenPeriod): ChargingPeriod {
+  const dimensions: CdrDimension[] = [];
+  const energy = clean(open.energyKwh);
+  if (open.chargingMs > 0 || energy !== 0) dimensions.push({ type: 'ENERGY', volume: energy });
+  if (open.chargingMs > 0) dimensions.push({ type: 'TIME', volume: clean(open.chargingMs / HOUR) });
+  if (open.parkingMs > 0) dimensions.push({ type: 'PARKING_TIME', volume: clean(open.parkingMs / HOUR) });
+  dimensions.push(
+    { type: 'MIN_POWER', volume: open.minPowerKw },
+    { type: 'MAX_POWER', volume: open.maxPowerKw },
+  );
+  if (open.minCurrentA !== undefined && open.maxCurrentA !== undefined) {
+    dimensions.push(
+      { type: 'MIN_CURRENT', volume: open.minCurrentA },
+      { type: 'MAX_CURRENT', volume: open.maxCurrentA },
+    );
+  }
+  const period: ChargingPeriod = { start_date_time: formatStart(open.startMs), dimensions };
+  if (open.tariffId !== undefined) period.tariff_id = open.tariffId;
+  return period;
+}
+
+/**
+ * Builds the ChargingPeriods of a running session sample by sample. Each `add` costs the work of
+ * its own stretch of timeline (no rescan), so a session of thousands of samples is linear.
+ *
+ * `closedPeriods()` never change once returned: they are what a CPO appends to the eMSP's Session
+ * with PATCH (the Sessions chapter: a PATCH adds periods; changing one needs a PUT of the Session).
+ * `periods()` adds the still-open last period, measured up to the last sample (or `end`).
+ */
+export class PeriodBuilder {
+  readonly #tariffs: readonly CanonicalTariff[];
+  readonly #timeZone: string;
+  readonly #startMs: number;
+  readonly #clock: LocalBoundaries | undefined;
+  /** Tariff validity edges and start + min/max_duration: fixed instants. */
+  readonly #fixedInstants: number[];
+  readonly #kwhThresholds: number[];
+  readonly #acc: Accumulator = { closed: [], open: undefined, energyAccounted: 0 };
+  #last: Point | undefined;
+
+  constructor(options: PeriodBuilderOptions) {
+    this.#tariffs = [...options.tariffs];
+    this.#timeZone = options.timeZone;
+    formatterFor(options.timeZone); // an unknown zone fails here, not mid-session
+    this.#startMs = options.startDateTime.getTime();
+    if (!Number.isFinite(this.#startMs))
+      throw new RangeError('PeriodBuilder: startDateTime is not a valid date');
+
+    const minutes = [0];
+    const fixed: number[] = [];
+    const kwh: number[] = [];
+    let usesLocalTime = false;
+    for (const tariff of this.#tariffs) {
+      const v = validity(tariff);
+      for (const edge of [v.from, v.until]) if (Number.isFinite(edge)) fixed.push(edge);
+      for (const element of tariff.elements) {
+        const r = element.restrictions;
+        if (r === undefined || r.reservation !== undefined || r.booking !== undefined) continue;
+        for (const time of [r.start_time, r.end_time]) {
+          const minute = time === undefined ? undefined : parseTimeOfDay(time);
+          if (minute !== undefined) minutes.push(minute);
+        }
+        if (
+          r.start_time !== undefined ||
+          r.end_time !== undefined ||
+          (r.day_of_week?.length ?? 0) > 0 ||
+          r.start_date !== undefined ||
+          r.end_date !== undefined
+        ) {
+          usesLocalTime = true;
+        }
+        for (const seconds of [r.min_duration, r.max_duration]) {
+          if (seconds !== undefined) fixed.push(this.#startMs + seconds * SECOND);
+        }
+        for (const threshold of [r.min_kwh, r.max_kwh]) if (threshold !== undefined) kwh.push(threshold);
+      }
+    }
+    this.#clock = usesLocalTime
+      ? new LocalBoundaries(options.timeZone, sortedUnique(minutes), this.#startMs)
+      : undefined;
+    this.#fixedInstants = sortedUnique(fixed);
+    this.#kwhThresholds = sortedUnique(kwh);
+  }
+
+  /**
+   * Adds the next meter sample (time not before the previous one; a sample at the same time
+   * replaces it). The first sample's power is assumed from startDateTime if it comes later.
+   */
+  add(sample: MeterSample): void {
+    const point: Point = {
+      ms: sample.time.getTime(),
+      energyKwh: sample.energyKwh,
+      powerKw: sample.powerKw,
+      currentA: sample.currentA,
+      charging: isCharging(sample),
+    };
+    if (!Number.isFinite(point.ms)) throw new RangeError('MeterSample.time is not a valid date');
+    if (!Number.isFinite(point.energyKwh) || !Number.isFinite(point.powerKw)) {
+      throw new RangeError(
+        `MeterSample at ${sample.time.toISOString()}: energyKwh and powerKw must be numbers`,
+      );
+    }
+    if (point.currentA !== undefined && !Number.isFinite(point.currentA)) {
+      throw new RangeError(`MeterSample at ${sample.time.toISOString()}: currentA must be a number`);
+    }
+    if (point.ms < this.#startMs) {
+      throw new RangeError(`MeterSample at ${sample.time.toISOString()} is before the session start`);
+    }
+    const last = this.#last;
+    if (last !== undefined && point.ms < last.ms) {
+      throw new RangeError(`MeterSample at ${sample.time.toISOString()} is before the previous sample`);
+    }
+    if (last === undefined) {
+      if (point.ms > this.#startMs) {
+        this.#process(this.#acc, { ...segmentFrom(point, point.ms), from: this.#startMs, fromEnergy: 0 });
+      }
+    } else if (point.ms > last.ms) {
+      this.#process(this.#acc, { ...segmentFrom(last, point.ms), toEnergy: point.energyKwh });
+    }
+    this.#last = point;
+  }
+
+  /** The periods that are final: all but the still-open last one. */
+  closedPeriods(): ChargingPeriod[] {
+    return [...this.#acc.closed];
+  }
+
+  /**
+   * All periods so far, the last one measured up to the last sample, or up to `end` (the last
+   * sample's power holding, no energy added). Empty before the first sample.
+   */
+  periods(end?: Date): ChargingPeriod[] {
+    const last = this.#last;
+    if (last === undefined) return [];
+    let acc = this.#acc;
+    if (end !== undefined) {
+      const endMs = end.getTime();
+      if (!(endMs >= last.ms)) throw new RangeError('periods(end): end is before the last sample');
+      if (endMs > last.ms) {
+        // Work on a copy: later samples may still tell a different story about this stretch.
+        acc = { closed: [], open: acc.open && { ...acc.open }, energyAccounted: acc.energyAccounted };
+        this.#process(acc, segmentFrom(last, endMs));
+      }
+    }
+    const result = acc === this.#acc ? [...acc.closed] : [...this.#acc.closed, ...acc.closed];
+    if (acc.open !== undefined) result.push(toChargingPeriod(acc.open));
+    return result;
+  }
+
+  /** Splits one segment at every candidate instant and adds its pieces to the periods. */
+  #process(acc: Accumulator, seg: Segment): void {
+    const cuts: number[] = [];
+    collectBetween(this.#fixedInstants, seg.from, seg.to, cuts);
+    this.#clock?.collectBetween(seg.from, seg.to, cuts);
+    const span = seg.to - seg.from;
+    const rise = seg.toEnergy - seg.fromEnergy;
+    const energyAt = (ms: number) => seg.fromEnergy + (rise * (ms - seg.from)) / span;
+    // A kWh threshold crossed inside the segment: the instant the interpolated energy reaches it
+    // (to the ms), and that instant's energy is the threshold itself, so the period before it
+    // holds exactly the energy up to the threshold.
+    const crossings = new Map<number, number>();
+    if (rise !== 0) {
+      const low = Math.min(seg.fromEnergy, seg.toEnergy);
+      const high = Math.max(seg.fromEnergy, seg.toEnergy);
+      for (const threshold of this.#kwhThresholds) {
+        if (threshold <= low || threshold >= high) continue;
+        const at = Math.round(seg.from + ((threshold - seg.fromEnergy) / rise) * span);
+        if (at > seg.from && at < seg.to) {
+          cuts.push(at);
+          crossings.set(at, threshold);
+        }
+      }
+    }
+    cuts.sort((a, b) => a - b);
+    let from = seg.from;
+    for (const cut of [...cuts, seg.to]) {
+      if (cut <= from) continue;
+      const toEnergy = cut === seg.to ? seg.toEnergy : (crossings.get(cut) ?? energyAt(cut));
+      this.#addPiece(acc, seg, from, cut, toEnergy, energyAt);
+      from = cut;
+    }
+  }
+
+  #addPiece(
+    acc: Accumulator,
+    seg: Segment,
+    from: number,
+    to: number,
+    toEnergy: number,
+    energyAt: (ms: number) => number,
+  ): void {
+    // Between two candidates nothing that restrictions look at crosses an edge, so the middle
+    // tells the state of the whole piece (and is clear of every inclusive/exclusive edge).
+    const mid = from + (to - from) / 2;
+    const { key, tariffId } = this.#stateAt(mid, energyAt(mid), seg);
+    let open = acc.open;
+    if (open === undefined || open.key !== key) {
+      if (open !== undefined) acc.closed.push(toChargingPeriod(open));
+      open = {
+        key,
+        tariffId,
+        startMs: from,
+        energyKwh: 0,
+        chargingMs: 0,
+        parkingMs: 0,
+        minPowerKw: seg.powerKw,
+        maxPowerKw: seg.powerKw,
+        minCurrentA: seg.currentA,
+        maxCurrentA: seg.currentA,
+      };
+      acc.open = open;
+    }
+    open.energyKwh += toEnergy - acc.energyAccounted;
+    acc.energyAccounted = toEnergy;
+    if (seg.charging) open.chargingMs += to - from;
+    else open.parkingMs += to - from;
+    open.minPowerKw = Math.min(open.minPowerKw, seg.powerKw);
+    open.maxPowerKw = Math.max(open.maxPowerKw, seg.powerKw);
+    if (seg.currentA !== undefined) {
+      open.minCurrentA = Math.min(open.minCurrentA ?? seg.currentA, seg.currentA);
+      open.maxCurrentA = Math.max(open.maxCurrentA ?? seg.currentA, seg.currentA);
+    }
+  }
+
+  /** What decides the price at an instant, as a comparable key. */
+  #stateAt(ms: number, energyKwh: number, seg: Segment): { key: string; tariffId: string | undefined } {
+    const mode = seg.charging ? 'charging' : 'parking';
+    const index = this.#tariffs.findIndex((tariff) => tariffValidAt(tariff, ms));
+    const tariff = this.#tariffs[index];
+    if (tariff === undefined) return { key: mode, tariffId: undefined };
+    let local: LocalTime | undefined;
+    const ctx: RestrictionContext = {
+      local: () => {
+        local ??= localTime(ms, this.#timeZone);
+        return local;
+      },
+      energyKwh,
+      durationSeconds: (ms - this.#startMs) / SECOND,
+      minPowerKw: seg.powerKw,
+      maxPowerKw: seg.powerKw,
+      minCurrentA: seg.currentA,
+      maxCurrentA: seg.currentA,
+    };
+    const active = activeComponents(tariff, ctx);
+    const elements = PRICED_DIMENSIONS.map((type) => active[type]?.elementIndex ?? -1).join(',');
+    return { key: `${mode}|${index}|${elements}`, tariffId: tariff.id };
+  }
+}
+
+function segmentFrom(point: Point, to: number): Segment {
+  return {
+    from: point.ms,
+    to,
+    fromEnergy: point.energyKwh,
+    toEnergy: point.energyKwh,
+    powerKw: point.powerKw,
+    currentA: point.currentA,
+    charging: point.charging,
+  };
+}
+
+/**
+ * The ChargingPeriods of a whole timeline (a finished session, or a running one so far): the
+ * same as adding every sample to a PeriodBuilder and asking `periods(end)`.
+ */
+export function chargingPeriods(input: ChargingPeriodsInput): ChargingPeriod[] {
+  const builder = new PeriodBuilder(input);
+  const samples = [...input.samples].sort((a, b) => a.time.getTime() - b.time.getTime());
+  for (const sample of samples) builder.add(sample);
+  return builder.periods(input.end);
+}
