@@ -12,6 +12,7 @@ import {
 import { hashToken } from '../store/tokens.js';
 import { OBJECT_MODULES, type ObjectModule, type PeerRecord, type Store } from '../store/types.js';
 import { cdrsModule } from './cdrs.js';
+import { type ChargingSessions, createChargingSessions } from './charging-sessions/index.js';
 import type { NodeConfig } from './config.js';
 import {
   type ClientFactory,
@@ -62,8 +63,10 @@ export interface Platform {
   /** The enabled modules by id. */
   readonly modules: ReadonlyMap<ModuleId, OcpiModule>;
   readonly credentials: CredentialsService;
-  /** Changes to our own locations and tariffs, marked for delivery in the same transaction. */
+  /** Changes to our own objects (every module), marked for delivery in the same transaction. */
   readonly publisher: Publisher;
+  /** A CPO's charging sessions: authorization at the EVSE, the Session as it runs, the CDR. */
+  readonly chargingSessions: ChargingSessions;
   /**
    * Sends peers the current state of what they are owed. Not running until `start()`: the
    * server starts it (`roamkit serve`), a library user may run it elsewhere.
@@ -164,5 +167,6 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { ok: false, reason: 'UNKNOWN_TOKEN', message: 'the credentials token is not known' };
   }
 
-  return { config, store, modules, credentials, publisher, delivery, sync, authenticate };
+  const chargingSessions = createChargingSessions({ config, store, publisher, clientFactory });
+  return { config, store, modules, credentials, publisher, delivery, sync, chargingSessions, authenticate };
 }

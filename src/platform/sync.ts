@@ -35,6 +35,7 @@ import {
   type OcpiVersion,
   parseDateTime,
   parsePaginationHeaders,
+  rowsFor,
   schemasByVersion,
   validate,
 } from '../protocol/index.js';
@@ -198,6 +199,12 @@ export function rereadUrl(
 interface Party {
   country_code: string;
   party_id: string;
+}
+
+/** Whether the module's Sender list in `version` requires date_from (2.1.1 Sessions). */
+export function requiresDateFrom(version: OcpiVersion, module: ObjectModule): boolean {
+  const list = rowsFor(version, module, 'SENDER').find((r) => r.method === 'GET' && r.path === '');
+  return list?.queryParams.some((p) => p.name === 'date_from' && p.required) ?? false;
 }
 
 /** The peer's parties (canonical CredentialsRole objects) as owner keys. */
@@ -517,7 +524,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         url,
         query: {
           limit: pageLimit,
-          ...(dateFrom === undefined ? {} : { date_from: dateFrom }),
+          // A Sender whose list needs date_from (2.1.1 Sessions) is asked from the epoch for everything.
+          ...(dateFrom === undefined
+            ? requiresDateFrom(version, module)
+              ? { date_from: new Date(0) }
+              : {}
+            : { date_from: dateFrom }),
           date_to: startedAt,
         },
         signal: controller.signal,

@@ -1,0 +1,3 @@
+export * from './documents.js';
+export * from './realtime.js';
+export * from './service.js';
