@@ -23,7 +23,8 @@ export type SettingKey =
   | 'modules'
   | 'pagination'
   | 'delivery'
-  | 'sync';
+  | 'sync'
+  | 'authorization';
 
 interface SettingDef {
   key: SettingKey;
@@ -48,6 +49,7 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'pagination' },
   { key: 'delivery' },
   { key: 'sync' },
+  { key: 'authorization' },
 ];
 
 /** The environment variable naming the config file (the `--config` flag wins over it). */
@@ -283,6 +285,7 @@ export function checkServeSettings(settings: Record<SettingKey, ResolvedSetting>
       pagination: settings.pagination.value,
       delivery: settings.delivery.value,
       sync: settings.sync.value,
+      authorization: settings.authorization.value,
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -53,7 +53,7 @@ export interface Party {
 // ---------------------------------------------------------------------------------------------
 // Arguments.
 
-function parseVersion(value: string): OcpiVersion {
+export function parseVersion(value: string): OcpiVersion {
   if (!isOcpiVersion(value)) throw new InvalidArgumentError(`use one of ${OCPI_VERSIONS.join(', ')}`);
   return value;
 }
@@ -93,13 +93,13 @@ function parseModule(command: string, value: string): ObjectModule {
   return module as ObjectModule;
 }
 
-const partyLabel = (party: Party) => `${party.country_code}/${party.party_id}`;
+export const partyLabel = (party: Party) => `${party.country_code}/${party.party_id}`;
 
 function findHosted(config: NodeConfig, party: Party): HostedParty | undefined {
   return config.parties.find((p) => p.country_code === party.country_code && p.party_id === party.party_id);
 }
 
-const hostedList = (config: NodeConfig) =>
+export const hostedList = (config: NodeConfig) =>
   config.parties.map((p) => `${partyLabel(p)} (${p.role})`).join(', ');
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ export function parseRecords(text: string): ParsedRecords {
   return { records, problems };
 }
 
-function readInput(file: string, io: DataIo, command: string): string {
+export function readInput(file: string, io: DataIo, command: string): string {
   try {
     return file === '-' ? (io.stdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(file, 'utf8');
   } catch (error) {
@@ -294,7 +294,7 @@ export function checkImport(
 }
 
 /** PublishError issues (pointers `/INDEX/…`) as record problems. */
-function publishProblems(
+export function publishProblems(
   error: PublishError,
   documents: readonly Record<string, unknown>[],
 ): RecordProblem[] {
@@ -485,7 +485,7 @@ export async function seedNode(
 // The commands.
 
 /** The error a command reports, as an exit code (anything else is a bug and propagates). */
-function reportError(error: unknown, command: string, url: string, io: DataIo): number {
+export function reportError(error: unknown, command: string, url: string, io: DataIo): number {
   if (error instanceof InputError) {
     io.err(error.message);
     return 2;
@@ -523,7 +523,7 @@ interface ExportCommandOptions {
   db?: string;
 }
 
-const DB_OPTION = [
+export const DB_OPTION = [
   '--db <url>',
   "the node's database: sqlite:PATH or postgres://… (env ROAMKIT_DB)",
 ] as const;

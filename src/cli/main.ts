@@ -16,6 +16,7 @@ import { addPeersCommand } from './peers.js';
 import { InputError, readDocument } from './read-documents.js';
 import { addServeCommand } from './serve.js';
 import { addSyncCommand, type SyncIo } from './sync.js';
+import { addTokensCommand } from './tokens.js';
 import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
 
 function parseVersion(value: string): OcpiVersion {
@@ -99,6 +100,7 @@ export function buildProgram(io: CliIo): Command {
   addSyncCommand(program, io);
   addDataCommands(program, io);
   addOutboxCommand(program, io);
+  addTokensCommand(program, io);
 
   return program;
 }

@@ -89,6 +89,9 @@ export async function recordedNodeConfig(store: SqlStore): Promise<NodeConfig> {
       ...(recorded[META_KEYS.pagination] === undefined ? {} : { pagination: recorded[META_KEYS.pagination] }),
       ...(recorded[META_KEYS.delivery] === undefined ? {} : { delivery: recorded[META_KEYS.delivery] }),
       ...(recorded[META_KEYS.sync] === undefined ? {} : { sync: recorded[META_KEYS.sync] }),
+      ...(recorded[META_KEYS.authorization] === undefined
+        ? {}
+        : { authorization: recorded[META_KEYS.authorization] }),
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

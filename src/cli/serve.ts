@@ -34,6 +34,7 @@ export const META_KEYS = {
   pagination: 'pagination',
   delivery: 'delivery',
   sync: 'sync',
+  authorization: 'authorization',
 } as const;
 
 /** What the node tells `roamkit peers --db` about itself (never the admin token). */
@@ -46,6 +47,7 @@ export async function recordNodeMeta(store: SqlStore, config: NodeConfig): Promi
     await tx.meta.set(META_KEYS.pagination, config.pagination);
     await tx.meta.set(META_KEYS.delivery, config.delivery);
     await tx.meta.set(META_KEYS.sync, config.sync);
+    await tx.meta.set(META_KEYS.authorization, config.authorization);
   });
 }
 

@@ -268,7 +268,7 @@ const objectKey = (p: ObjectParams): ObjectKey => ({ countryCode: p.cc, partyId:
 
 /** The object type a location patch path names. */
 const patchType = (module: ObjectModule, path: readonly string[]) =>
-  module === 'tariffs' ? 'Tariff' : (['Location', 'EVSE', 'Connector'][path.length] as string);
+  module === 'locations' ? (['Location', 'EVSE', 'Connector'][path.length] as string) : OBJECT_TYPES[module];
 
 function sendError(reply: FastifyReply, httpStatus: number, body: AdminErrorBody): FastifyReply {
   return reply.code(httpStatus).type('application/json; charset=utf-8').send(body);
@@ -390,8 +390,9 @@ export function registerAdminApi(app: FastifyInstance): void {
         return result;
       });
 
-      // Our objects: peers get every change by push (the delivery worker).
-      for (const module of ['locations', 'tariffs'] as const) {
+      // Our objects: peers get every change by push (the delivery worker). Tokens (an eMSP's) are
+      // put and patched (valid: false blocks one); Sessions and CDRs come from charging sessions.
+      for (const module of ['locations', 'tariffs', 'tokens'] as const) {
         const type = OBJECT_TYPES[module];
         admin.put(`/${module}`, async (request) => {
           const query = request.query as { ocpi?: unknown; party?: unknown };
@@ -417,6 +418,7 @@ export function registerAdminApi(app: FastifyInstance): void {
             return { object: objectView(record) };
           });
         }
+        if (module === 'tokens') continue;
         admin.delete(`/${module}/:cc/:pid/:id`, async (request) => {
           const params = request.params as ObjectParams;
           const record = await publisher.remove(module, objectKey(params));

@@ -74,6 +74,16 @@ export interface NodeConfig {
   delivery: DeliverySettings;
   /** Periodic pull sync of what peers send us (src/platform/sync.ts). */
   sync: SyncSettings;
+  /** Real-time token authorization at our EVSEs (a CPO; src/platform/charging-sessions/). */
+  authorization: AuthorizationSettings;
+}
+
+export interface AuthorizationSettings {
+  /**
+   * How long a driver waits for the eMSP's real-time answer; then the whitelist's offline rule
+   * decides (ALLOWED_OFFLINE: allowed, NEVER: refused). Default 5 000 ms.
+   */
+  timeoutMs: number;
 }
 
 export interface PaginationSettings {
@@ -120,6 +130,7 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   timeoutMs: 10_000,
 };
 export const DEFAULT_SYNC: SyncSettings = { intervalMs: null, peers: {} };
+export const DEFAULT_AUTHORIZATION: AuthorizationSettings = { timeoutMs: 5_000 };
 
 /** What a caller gives: every field but publicUrl and parties may be left out. */
 export interface NodeConfigInput {
@@ -132,6 +143,7 @@ export interface NodeConfigInput {
   pagination?: unknown;
   delivery?: unknown;
   sync?: unknown;
+  authorization?: unknown;
 }
 
 /** One problem with the configuration, naming the key (`parties[1].role`). */
@@ -439,6 +451,7 @@ export function validateNodeConfig(input: NodeConfigInput): NodeConfig {
   const pagination = checkPagination(input.pagination, issues);
   const delivery = checkNumbers(input.delivery, 'delivery', DEFAULT_DELIVERY, issues);
   const sync = checkSync(input.sync, issues);
+  const authorization = checkNumbers(input.authorization, 'authorization', DEFAULT_AUTHORIZATION, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     publicUrl: (url as URL).href.replace(/\/+$/, ''),
@@ -450,5 +463,6 @@ export function validateNodeConfig(input: NodeConfigInput): NodeConfig {
     pagination,
     delivery,
     sync,
+    authorization,
   };
 }

@@ -167,6 +167,12 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { ok: false, reason: 'UNKNOWN_TOKEN', message: 'the credentials token is not known' };
   }
 
-  const chargingSessions = createChargingSessions({ config, store, publisher, clientFactory });
+  const chargingSessions = createChargingSessions({
+    config,
+    store,
+    publisher,
+    clientFactory,
+    authorizationTimeoutMs: config.authorization.timeoutMs,
+  });
   return { config, store, modules, credentials, publisher, delivery, sync, chargingSessions, authenticate };
 }

@@ -152,6 +152,7 @@ describe('serve settings: precedence', () => {
         ['pagination', undefined],
         ['delivery', undefined],
         ['sync', undefined],
+        ['authorization', undefined],
       ],
     );
   });

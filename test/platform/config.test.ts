@@ -35,6 +35,7 @@ describe('validateNodeConfig', () => {
       pagination: { defaultLimit: 100, maxLimit: 1000 },
       delivery: DEFAULT_DELIVERY,
       sync: { intervalMs: null, peers: {} },
+      authorization: { timeoutMs: 5000 },
     });
   });
 

@@ -152,10 +152,19 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
     return document;
   }
 
+  /**
+   * The EVSE's new status, stamped `when` but never earlier than the EVSE's own last_updated: a
+   * receiver ignores a PATCH older than what it holds (a session replayed in the past, the
+   * simulator, must still move the status on).
+   */
   async function setEvseStatus(at: ChargePoint, status: string, when: Date): Promise<void> {
+    const location = await store.objects.get('locations', at.location);
+    const evse = evsesOf(location?.data ?? {}).find((e) => e.uid === at.evseUid);
+    const held = typeof evse?.last_updated === 'string' ? Date.parse(evse.last_updated) : Number.NaN;
+    const stamp = Number.isNaN(held) || held < when.getTime() ? when : new Date(held + 1000);
     await publisher.patch('locations', at.location, [at.evseUid], {
       status,
-      last_updated: formatDateTime(when),
+      last_updated: formatDateTime(stamp),
     });
   }
 
