@@ -11,6 +11,7 @@ import { examplesRoot, readExample } from '../test/helpers/fixtures.js';
 import { type BenchResult, compare, consume, formatResults } from './harness.js';
 import { runHttpBenchmarks } from './http.js';
 import { runLocationsBenchmarks } from './locations.js';
+import { runReceiverBenchmarks } from './receiver.js';
 
 // Validation: the complete 2.2.1 Location example, against JSON.parse of the same text.
 const locationText = readFileSync(join(examplesRoot, '2.2.1', 'location_example.json'), 'utf8');
@@ -48,6 +49,10 @@ results.push(...(await runHttpBenchmarks()));
 const locations = await runLocationsBenchmarks();
 results.push(...locations.results);
 
+// Receiver (issue 6): CDR ingest and Session PATCH at the eMSP, SQLite file and PostgreSQL (bench/receiver.ts, ~1 min).
+const receiver = await runReceiverBenchmarks();
+results.push(...receiver.results);
+
 console.log(formatResults(results));
 console.log(
   '\n"time vs baseline" = time per operation / time of the baseline operation, both measured in this run.',
@@ -56,4 +61,5 @@ console.log(
   'HTTP rows: ops/s = requests/s (autocannon in a worker thread, 10 connections, 2 rounds of 3 s).',
 );
 for (const note of locations.notes) console.log(note);
+for (const note of receiver.notes) console.log(note);
 consume();

@@ -13,7 +13,7 @@ import type { OcpiObjectRecord } from '../../store/types.js';
 import { jsonEqual } from '../delivery/json.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
 import { ocpiUrls } from '../urls.js';
-import { resolveOwner } from './receiver.js';
+import { ConcurrentWriteError, resolveOwner, writeTransaction } from './receiver.js';
 import { convertUp, type HandlerContext, invalid } from './shared.js';
 import type { Json } from './tree.js';
 
@@ -58,7 +58,10 @@ export function receiverPostCdr(h: HandlerContext): OcpiHandler {
     const key = { countryCode: owner.country_code, partyId: owner.party_id, id };
     const location = cdrUrl(h, ctx, owner, id);
 
-    const outcome = await h.deps.store.transaction(async (tx): Promise<OcpiOutcome> => {
+    // Two POSTs of one CDR at once (a re-send racing the original): on PostgreSQL both may read
+    // "none stored"; the one whose insert is not revision 1 lost, and its transaction runs again
+    // and finds the CDR stored (writeTransaction). SQLite serialises writers anyway.
+    const outcome = await writeTransaction(h, async (tx): Promise<OcpiOutcome> => {
       const stored: OcpiObjectRecord | undefined = await tx.objects.get('cdrs', key);
       if (stored !== undefined && stored.peerId !== ctx.peer.id) {
         return {
@@ -80,13 +83,14 @@ export function receiverPostCdr(h: HandlerContext): OcpiHandler {
           headers: { Location: location },
         };
       }
-      await tx.objects.put({
+      const written = await tx.objects.put({
         module: 'cdrs',
         key,
         peerId: ctx.peer.id,
         data: cdr,
         lastUpdated: new Date(Date.parse(lastUpdated)),
       });
+      if (written.revision !== 1) throw new ConcurrentWriteError(`CDR ${id}: posted twice at once`);
       return {
         statusCode: 1000,
         httpStatus: httpStatusFor(1000, { created: true }),

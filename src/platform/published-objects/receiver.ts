@@ -109,7 +109,7 @@ export class ConcurrentWriteError extends Error {
 export const WRITE_ATTEMPTS = 5;
 
 /** `store.transaction(fn)`, run again (on the state then current) while it loses a race. */
-async function writeTransaction<T>(h: HandlerContext, fn: (tx: StoreScope) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(h: HandlerContext, fn: (tx: StoreScope) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await h.deps.store.transaction(fn);
