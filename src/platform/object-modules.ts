@@ -43,6 +43,24 @@ export function tokenObjectId(uid: string, type: string | undefined): string {
   return `${type ?? DEFAULT_TOKEN_TYPE}:${uid}`;
 }
 
+/**
+ * The stored (canonical, 2.3.0) token types a request in `version` may mean by `type`, most
+ * likely first. An older version spells newer types as OTHER (2.1.1 knows only RFID and OTHER;
+ * 2.2.1 has no EMAID), and without a type: 2.2.1+ means RFID (the query parameter's default),
+ * 2.1.1 names a token by uid alone (its URLs carry no type), so every type is tried, RFID first.
+ */
+export function canonicalTokenTypes(version: string, type: string | undefined): string[] {
+  const upper = type?.toUpperCase();
+  if (version === '2.1.1') {
+    if (upper === 'RFID') return ['RFID'];
+    const others = ['OTHER', 'APP_USER', 'AD_HOC_USER', 'EMAID'];
+    return upper === 'OTHER' ? others : ['RFID', ...others];
+  }
+  if (upper === undefined) return [DEFAULT_TOKEN_TYPE];
+  if (version === '2.2.1' && upper === 'OTHER') return ['OTHER', 'EMAID'];
+  return [upper];
+}
+
 /** The uid and type in a token's key id. */
 export function parseTokenObjectId(id: string): { uid: string; type: string } {
   const colon = id.indexOf(':');

@@ -13,7 +13,7 @@ import {
   type Token,
 } from './authorization/index.js';
 import type { OcpiHandler, OcpiModule, OcpiOutcome } from './modules.js';
-import { DEFAULT_TOKEN_TYPE, tokenObjectId } from './object-modules.js';
+import { canonicalTokenTypes, tokenObjectId } from './object-modules.js';
 import { type ObjectModuleDeps, objectModule, TOKENS } from './published-objects/index.js';
 import { servedParties } from './published-objects/sender.js';
 import { convertDown, convertUp } from './published-objects/shared.js';
@@ -24,13 +24,11 @@ export interface TokensModuleDeps extends ObjectModuleDeps {
 }
 
 /**
- * The types a token uid may have in a request without `?type=`: 2.2.1+ default RFID (the query
- * parameter's default); 2.1.1 URLs carry no type at all and uids are unique per eMSP there, so
- * both 2.1.1 types are tried.
+ * A uid as given, then in upper and lower case: uids are CiStrings (2.2.1+), and readers differ
+ * in the case they report hex RFID uids in; stored keys are case-sensitive.
  */
-function candidateTypes(version: string, type: string | undefined): string[] {
-  if (type !== undefined) return [type];
-  return version === '2.1.1' ? ['RFID', 'OTHER'] : [DEFAULT_TOKEN_TYPE];
+function uidSpellings(uid: string): string[] {
+  return [...new Set([uid, uid.toUpperCase(), uid.toLowerCase()])];
 }
 
 /** POST {token_uid}/authorize of the Sender (eMSP): AuthorizationInfo, 2002 or Unknown Token. */
@@ -39,12 +37,14 @@ function authorize(deps: TokensModuleDeps): OcpiHandler {
     const uid = ctx.params.token_uid as string;
     let token: Token | undefined;
     search: for (const party of servedParties(deps.config, ctx.version)) {
-      for (const type of candidateTypes(ctx.version, ctx.query.type)) {
-        const key: ObjectKey = { ...party, id: tokenObjectId(uid, type) };
-        const record = await deps.store.objects.get('tokens', key);
-        if (record !== undefined && record.peerId === null && !record.deleted) {
-          token = record.data as unknown as Token;
-          break search;
+      for (const type of canonicalTokenTypes(ctx.version, ctx.query.type)) {
+        for (const spelling of uidSpellings(uid)) {
+          const key: ObjectKey = { ...party, id: tokenObjectId(spelling, type) };
+          const record = await deps.store.objects.get('tokens', key);
+          if (record !== undefined && record.peerId === null && !record.deleted) {
+            token = record.data as unknown as Token;
+            break search;
+          }
         }
       }
     }

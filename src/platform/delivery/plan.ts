@@ -257,10 +257,12 @@ export function planDelivery(input: PlanInput): DeliveryMessage {
 
 /**
  * Tokens and Sessions: objects without children, so a PATCH of the changed top-level fields when
- * the peer holds the previous revision, else a PUT. A Session's `charging_periods` in a 2.2.1+
- * PATCH are ADDED to the receiver's list (Sessions chapter), so a PATCH carries only new periods,
- * and only when the periods sent before are unchanged; 2.1.1 gives no such rule, so a change of
- * periods goes to a 2.1.1 peer as a PUT (right under either reading).
+ * the peer holds the previous revision, else a PUT. A change of a Session's `charging_periods`
+ * always goes as a PUT: a 2.2.1+ receiver ADDS the periods of a PATCH to its list (Sessions
+ * chapter), so a PATCH whose answer was lost and that is sent again (a timeout, a crash before
+ * the acknowledgement) would give it the periods twice, while a PUT is the same state however
+ * often it arrives; 2.1.1 gives no rule at all. Periods close only at cost boundaries (a few per
+ * session), so the kWh and cost updates in between are still PATCHes, which repeat harmlessly.
  */
 function planFlat(input: PlanInput): DeliveryMessage {
   const { record, version } = input;
@@ -284,14 +286,8 @@ function planFlat(input: PlanInput): DeliveryMessage {
   const changed = changedFields(previous, record.data, ['last_updated', 'charging_periods']);
   if (changed.removed !== undefined) return whole(`field ${changed.removed} removed`);
   const body = pick(record.data, changed.fields);
-  if (object === 'Session') {
-    const before = objectList(previous.charging_periods);
-    const after = objectList(record.data.charging_periods);
-    if (!jsonEqual(before, after)) {
-      const appended = before.length <= after.length && jsonEqual(before, after.slice(0, before.length));
-      if (!appended || version === '2.1.1') return whole('charging periods changed other than by new ones');
-      body.charging_periods = after.slice(before.length);
-    }
+  if (object === 'Session' && !jsonEqual(previous.charging_periods, record.data.charging_periods)) {
+    return whole('charging periods changed (a PATCH would add them, twice if it were repeated)');
   }
   const { value, lossy } = fromCanonical(object, version, body, { partial: true });
   return { ...base, method: 'PATCH', body: value, lossy };
@@ -306,8 +302,11 @@ function flatAddress(
 ): { params: Record<string, string>; query?: Record<string, string> } {
   const owner = { country_code: key.countryCode, party_id: key.partyId };
   if (module === 'sessions') return { params: { ...owner, session_id: key.id } };
-  const { uid, type } = parseTokenObjectId(key.id);
+  const { uid, type: stored } = parseTokenObjectId(key.id);
   const params = { ...owner, token_uid: typeof data.uid === 'string' ? data.uid : uid };
+  // The type as the peer's version spells it (2.3.0's EMAID is OTHER in 2.2.1), as in the body.
+  const converted = fromCanonical('Token', version, { ...data, type: stored }).value.type;
+  const type = typeof converted === 'string' ? converted : stored;
   // 2.1.1 URLs carry no type (the token's uid alone names it there).
   return version === '2.1.1' ? { params } : { params, query: { type } };
 }

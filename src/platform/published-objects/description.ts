@@ -6,7 +6,7 @@
  */
 import type { OcpiVersion } from '../../protocol/index.js';
 import type { ObjectModule } from '../../store/types.js';
-import { tokenObjectId } from '../object-modules.js';
+import { canonicalTokenTypes, tokenObjectId } from '../object-modules.js';
 
 /** One level of a module's object tree: the Location, its EVSEs, their Connectors. */
 export interface ObjectLevel {
@@ -42,6 +42,12 @@ export interface ObjectModuleDescription {
    * none, as in 2.1.1, whose URLs carry no type).
    */
   keyId(pathId: string, query: Readonly<Record<string, unknown>>, body: unknown): string;
+  /**
+   * The key ids an existing object the request names may be stored under, most likely first
+   * (default: keyId alone). Tokens: a request in an older version may spell the type otherwise,
+   * or (2.1.1) not at all.
+   */
+  storedKeyIds?(pathId: string, version: OcpiVersion, query: Readonly<Record<string, unknown>>): string[];
   /**
    * Objects addressed to one party (Sessions, CDRs: the eMSP of the token): the Sender list shows
    * a peer only those for its own parties.
@@ -98,6 +104,10 @@ export const TOKENS: ObjectModuleDescription = {
         : undefined;
     return tokenObjectId(uid, fromQuery ?? fromBody);
   },
+  storedKeyIds: (uid, version, query) =>
+    canonicalTokenTypes(version, typeof query.type === 'string' ? query.type : undefined).map((type) =>
+      tokenObjectId(uid, type),
+    ),
   addressed: false,
 };
 

@@ -45,7 +45,7 @@ import {
 } from '../../protocol/index.js';
 import type { ObjectKey, OcpiObjectRecord, PutObjectInput, StoreScope } from '../../store/types.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
-import { OBJECT_MODULE_FACTS } from '../object-modules.js';
+import { canonicalTokenTypes, OBJECT_MODULE_FACTS } from '../object-modules.js';
 import { findParty, sameCode } from '../parties.js';
 import type { ObjectLevel } from './description.js';
 import { idsOf, objectAnswer, unknownObject } from './sender.js';
@@ -192,6 +192,27 @@ async function peersRecord(
   return record;
 }
 
+/**
+ * The live record of this peer that a GET or PATCH names: under the request's key, or (Tokens)
+ * under any key the request may mean (description.storedKeyIds).
+ */
+async function namedRecord(
+  scope: Pick<StoreScope, 'objects'>,
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  owner: Party,
+  pathId: string,
+): Promise<OcpiObjectRecord | undefined> {
+  const ids = h.description.storedKeyIds?.(pathId, ctx.version, ctx.query) ?? [
+    h.description.keyId(pathId, ctx.query, ctx.body),
+  ];
+  for (const id of ids) {
+    const record = await peersRecord(scope, h, ctx, keyOf(owner, id));
+    if (record !== undefined) return record;
+  }
+  return undefined;
+}
+
 function lastUpdatedDate(document: Json, fallback: Date): Date {
   const t = instantOf(document.last_updated);
   return t === undefined ? fallback : new Date(t);
@@ -261,8 +282,8 @@ export function receiverGet(h: HandlerContext, depth: number): OcpiHandler {
     const owner = resolveOwner(h, ctx);
     if (isOutcome(owner)) return owner;
     const ids = idsOf(h, ctx.params, depth);
-    const record = await peersRecord(h.deps.store, h, ctx, requestKey(h, ctx, owner, ids[0] as string));
-    if (record === undefined) return unknownObject(h, ids, { missing: 0, get: true });
+    const record = await namedRecord(h.deps.store, h, ctx, owner, ids[0] as string);
+    if (record === undefined) return unknownObject(h, ids, { missing: 0, get: true, version: ctx.version });
     return objectAnswer(h, ctx, record, ids, depth);
   };
 }
@@ -345,12 +366,14 @@ export function receiverPatch(h: HandlerContext, depth: number): OcpiHandler {
   return async (ctx) => {
     const write = readWrite(h, ctx, depth, 'PATCH');
     if (isOutcome(write)) return write;
-    const { ids, document: patch, key } = write;
+    const { ids, document: patch, owner } = write;
 
     const outcome = await writeTransaction(h, async (tx): Promise<OcpiOutcome & { missing?: true }> => {
-      const record = await peersRecord(tx, h, ctx, key);
+      const record = await namedRecord(tx, h, ctx, owner, ids[0] as string);
       if (record === undefined)
-        return { ...unknownObject(h, ids, { missing: 0, get: false }), missing: true };
+        return { ...unknownObject(h, ids, { missing: 0, get: false, version: ctx.version }), missing: true };
+      const renamed = identityChange(h, ctx, record.data, depth);
+      if (renamed !== undefined) return renamed;
       const chain = descend(record.data, description.levels, ids);
       const target = chain[depth];
       if (target === undefined) {
@@ -376,7 +399,7 @@ export function receiverPatch(h: HandlerContext, depth: number): OcpiHandler {
           broken.map((i) => ({ pointer: i.pointer, field: i.field, message: i.message })),
         );
       }
-      await putRoot(tx, h, ctx, key, record, root);
+      await putRoot(tx, h, ctx, record.key, record, root);
       return { statusCode: 1000 };
     });
 
@@ -398,6 +421,27 @@ function appended(h: HandlerContext, version: OcpiVersion, target: Json, patch: 
   if (!Array.isArray(added) || added.length === 0) return rest;
   const existing = Array.isArray(target[rule.field]) ? (target[rule.field] as unknown[]) : [];
   return { ...rest, [rule.field]: [...existing, ...added] };
+}
+
+/**
+ * A PATCH naming another identity than the object's (a Token's type: a token is uid + type, so a
+ * PATCH cannot turn an RFID token into an APP_USER one) is a 2001. The type is compared as the
+ * request's version spells it (2.2.1's OTHER may be a stored EMAID).
+ */
+function identityChange(
+  h: HandlerContext,
+  ctx: OcpiRequestContext,
+  stored: Json,
+  depth: number,
+): OcpiOutcome | undefined {
+  if (h.description.module !== 'tokens' || depth !== 0) return undefined;
+  const given = (ctx.body as Json).type;
+  if (typeof given !== 'string' || canonicalTokenTypes(ctx.version, given).includes(String(stored.type))) {
+    return undefined;
+  }
+  return invalid(
+    `a PATCH cannot change the token's type (${String(stored.type)} to ${given}): a token is its uid and type`,
+  );
 }
 
 /** 2.2.1+ PATCH must carry last_updated; 2.1.1 has no such rule. */

@@ -187,14 +187,16 @@ async function pageObjects(
 export function unknownObject(
   h: HandlerContext,
   ids: readonly string[],
-  options: { missing: number; get: boolean },
+  options: { missing: number; get: boolean; version?: OcpiVersion },
 ): OcpiOutcome {
   const names = h.description.levels
     .slice(0, options.missing + 1)
     .map((l, i) => `${l.type} ${ids[i]}`)
     .reverse();
+  // 2004 Unknown Token came with 2.2.1: a 2.1.1 peer gets the generic client error.
+  const status = h.description.unknownStatus;
   return {
-    statusCode: h.description.unknownStatus,
+    statusCode: options.version === '2.1.1' && status > 2003 ? 2000 : status,
     message: `unknown ${names.join(' of ')}`,
     ...(options.get ? { httpStatus: 404 } : {}),
   };
