@@ -583,7 +583,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           written =
             prepared.inputs.length === 0
               ? 0
-              : await store.transaction((tx) => tx.objects.putMany(prepared.inputs, { skipOlder: true }));
+              : await store.transaction((tx) =>
+                  // A CDR we hold is never rewritten by a pull: it cannot change (corrections are new CDRs).
+                  tx.objects.putMany(prepared.inputs, {
+                    skipOlder: true,
+                    insertOnly: OBJECT_MODULE_FACTS[module].immutable,
+                  }),
+                );
         } catch (error) {
           throw new SyncError('store', `storing page ${progress.pages + 1} failed: ${describe(error)}`, {
             cause: error,

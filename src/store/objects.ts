@@ -232,12 +232,13 @@ export class KyselyObjectRepository extends KyselyRepository implements ObjectRe
    * when the input is not older than the stored object (ISO text compares as time).
    * `created_at` is not in the update: an object keeps its place in the list for good.
    */
-  private upsert(inputs: readonly PutObjectInput[], skipOlder: boolean) {
+  private upsert(inputs: readonly PutObjectInput[], skipOlder: boolean, insertOnly = false) {
     const updatedAt = toDbTime(this.context.now());
     return this.db
       .insertInto('ocpi_objects')
       .values(inputs.map((input) => insertRow(input, updatedAt)))
       .onConflict((oc) => {
+        if (insertOnly) return oc.columns(['module', 'country_code', 'party_id', 'id']).doNothing();
         const update = oc.columns(['module', 'country_code', 'party_id', 'id']).doUpdateSet((eb) => ({
           peer_id: eb.ref('excluded.peer_id'),
           revision: sql<number>`ocpi_objects.revision + 1`,
@@ -280,13 +281,16 @@ export class KyselyObjectRepository extends KyselyRepository implements ObjectRe
     return objectFromRow(row);
   }
 
-  async putMany(inputs: readonly PutObjectInput[], options: { skipOlder?: boolean } = {}): Promise<number> {
+  async putMany(
+    inputs: readonly PutObjectInput[],
+    options: { skipOlder?: boolean; insertOnly?: boolean } = {},
+  ): Promise<number> {
     for (const input of inputs) checkInput(input);
     let written = 0;
     for (const chunk of chunks(inputs, OBJECT_ROWS_PER_STATEMENT)) {
       // RETURNING counts the rows actually written in both dialects (a skipped conflict returns none).
       const rows = await this.run(() =>
-        this.upsert(chunk, options.skipOlder === true)
+        this.upsert(chunk, options.skipOlder === true, options.insertOnly === true)
           .returning('revision')
           .execute(),
       );

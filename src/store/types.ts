@@ -210,7 +210,14 @@ export interface ObjectRepository {
    * whose lastUpdated is older than the stored object's is left out (a late or repeated message
    * never turns the clock back). Returns the number of objects written.
    */
-  putMany(inputs: readonly PutObjectInput[], options?: { skipOlder?: boolean }): Promise<number>;
+  putMany(
+    inputs: readonly PutObjectInput[],
+    options?: {
+      skipOlder?: boolean;
+      /** Objects already stored (a CDR: never changed once sent) are left as they are. */
+      insertOnly?: boolean;
+    },
+  ): Promise<number>;
   /** Turns the object into a tombstone (revision + 1); undefined when there is no live object. */
   markDeleted(module: ObjectModule, key: ObjectKey, lastUpdated: Date): Promise<OcpiObjectRecord | undefined>;
   /**

@@ -623,6 +623,25 @@ export function objectsContractSuite(target: StoreTarget): void {
         );
       });
 
+      it('putMany insertOnly: objects already stored are left as they are, new ones inserted', async () => {
+        const { store } = await fresh();
+        const cdr = (id: string, energy: number) => ({
+          ...locationInput(id, '2024-01-01T00:00:00.000Z'),
+          module: 'cdrs' as const,
+          data: { id, total_energy: energy },
+        });
+        await store.objects.put(cdr('C1', 10));
+        const written = await store.objects.putMany([cdr('C1', 99), cdr('C2', 20)], {
+          skipOlder: true,
+          insertOnly: true,
+        });
+        assert.equal(written, 1, 'only the new one');
+        const c1 = await store.objects.get('cdrs', key('C1'));
+        assert.equal(c1?.revision, 1);
+        assert.equal(c1?.data.total_energy, 10, 'the first is kept');
+        assert.equal((await store.objects.get('cdrs', key('C2')))?.revision, 1);
+      });
+
       it('bad input is refused before the database', async () => {
         const { store } = await fresh();
         await assert.rejects(
