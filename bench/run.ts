@@ -12,6 +12,7 @@ import { type BenchResult, compare, consume, formatResults } from './harness.js'
 import { runHttpBenchmarks } from './http.js';
 import { runLocationsBenchmarks } from './locations.js';
 import { runReceiverBenchmarks } from './receiver.js';
+import { runSimulateBenchmarks } from './simulate.js';
 
 // Validation: the complete 2.2.1 Location example, against JSON.parse of the same text.
 const locationText = readFileSync(join(examplesRoot, '2.2.1', 'location_example.json'), 'utf8');
@@ -53,6 +54,10 @@ results.push(...locations.results);
 const receiver = await runReceiverBenchmarks();
 results.push(...receiver.results);
 
+// Charging simulator (issue 6): 1,000 concurrent sessions between two nodes on SQLite (bench/simulate.ts, ~35 s).
+const simulated = await runSimulateBenchmarks();
+results.push(...simulated.results);
+
 console.log(formatResults(results));
 console.log(
   '\n"time vs baseline" = time per operation / time of the baseline operation, both measured in this run.',
@@ -62,4 +67,5 @@ console.log(
 );
 for (const note of locations.notes) console.log(note);
 for (const note of receiver.notes) console.log(note);
+for (const note of simulated.notes) console.log(note);
 consume();

@@ -4,8 +4,11 @@
  * their admin APIs the eMSP invites the CPO and the CPO registers with it: the credentials
  * handshake over real HTTP. Then the CPO seeds locations and tariffs, which reach the eMSP by push
  * (the delivery worker), an EVSE status change goes as a PATCH, and the eMSP pulls the CPO's list
- * (the recovery path after an outage). It prints the negotiated version, both sides' peers, what
- * arrived, and curl commands with the tokens this run made, and keeps serving until Ctrl-C
+ * (the recovery path after an outage). Then the eMSP publishes its drivers' tokens through its
+ * admin API; they reach the CPO, where simulated drivers present them at the EVSEs (the charging
+ * simulator, src/simulate/): authorized sessions run, and the eMSP receives their Sessions and
+ * CDRs. It prints the negotiated version, both sides' peers, what arrived, a table of the
+ * sessions, and curl commands with the tokens this run made, and keeps serving until Ctrl-C
  * (`npm start -- --once`: exits 0 right after).
  *
  * The tokens printed are demo tokens of throwaway local databases; showing them is the point.
@@ -19,7 +22,8 @@ import { logStarted, type RunningServer, startServer, waitForShutdownSignal } fr
 import { createLogger } from '../src/http/logger.js';
 import type { PeerView } from '../src/platform/peers.js';
 import { generateSeed } from '../src/platform/seed/index.js';
-import { encodeAuthorization, type OcpiVersion } from '../src/protocol/index.js';
+import { encodeAuthorization, formatDateTime, type OcpiVersion } from '../src/protocol/index.js';
+import { type CompletedSession, runSimulation } from '../src/simulate/driver.js';
 import { newToken } from '../src/store/tokens.js';
 import { exampleExpectations } from '../test/fixtures/expectations.js';
 import { checkExample } from '../test/helpers/fixtures.js';
@@ -169,6 +173,139 @@ async function exchangeLocations(
   return first.id;
 }
 
+/** The eMSP's drivers' cards: most decided from the CPO's cache, one asked in real time, one blocked. */
+const DEMO_TOKENS = [
+  ['04A1B2C3D4E501', 'ALWAYS', true],
+  ['04A1B2C3D4E502', 'ALLOWED', true],
+  ['04A1B2C3D4E503', 'ALLOWED', true],
+  ['04A1B2C3D4E504', 'NEVER', true],
+  ['04A1B2C3D4E505', 'ALLOWED', false],
+] as const;
+
+/** A 2.3.0 Token of the demo eMSP (NL/MSP). */
+function demoToken(
+  [uid, whitelist, valid]: (typeof DEMO_TOKENS)[number],
+  i: number,
+): Record<string, unknown> {
+  return {
+    country_code: 'NL',
+    party_id: 'MSP',
+    uid,
+    type: 'RFID',
+    contract_id: `NL-MSP-C${String(i + 1).padStart(8, '0')}`,
+    visual_number: `NL-MSP-${String(i + 1).padStart(6, '0')}`,
+    issuer: 'MSP Mobility',
+    valid,
+    whitelist,
+    language: 'nl',
+    last_updated: formatDateTime(new Date()),
+  };
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+
+/** The completed sessions as a compact table (session, token, EVSE, kWh, cost, CDR). */
+export function sessionTable(rows: readonly CompletedSession[]): string[] {
+  const cells = rows.map((r) => [
+    r.sessionId,
+    r.token.uid,
+    r.chargePoint.evseUid,
+    r.kwh.toFixed(3),
+    `${r.cost.toFixed(2)} ${r.currency}`,
+    r.cdrId,
+  ]);
+  const header = ['session', 'token', 'EVSE', 'kWh', 'cost', 'CDR'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  return [header, ...cells].map((row) =>
+    row
+      .map((cell, i) => pad(cell, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/**
+ * The eMSP's tokens reach the CPO (PUT /admin/tokens at the eMSP, then push); drivers present
+ * them at the CPO's EVSEs (the simulator on the CPO node's own platform, its delivery worker
+ * running as in `roamkit serve`); the eMSP receives Sessions and CDRs. Returns a CDR id to show
+ * in a curl command.
+ */
+async function simulateSessions(
+  cpo: DemoNode,
+  emsp: DemoNode,
+  emspAtCpo: string,
+  cpoAtEmsp: string,
+): Promise<string | undefined> {
+  console.log(
+    `\n6. The eMSP publishes its drivers' ${DEMO_TOKENS.length} tokens (PUT /admin/tokens at the eMSP, one of them blocked):\n` +
+      '   its delivery worker pushes them to the CPO, which keeps them to authorize drivers at its EVSEs.',
+  );
+  for (const [i, token] of DEMO_TOKENS.entries()) {
+    const response = await fetch(`${emsp.server.publicUrl}/admin/tokens?ocpi=2.3.0`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${emsp.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(demoToken(token, i)),
+    });
+    if (!response.ok) throw new Error(`PUT /admin/tokens: HTTP ${response.status} ${await response.text()}`);
+  }
+  const cpoStore = cpo.server.store;
+  const emspStore = emsp.server.store;
+  await waitFor(
+    'the tokens at the CPO',
+    async () =>
+      (await cpoStore.objects.count({ module: 'tokens', peerId: emspAtCpo })) === DEMO_TOKENS.length,
+  );
+  console.log(`   The CPO holds ${DEMO_TOKENS.length} tokens of the eMSP.`);
+
+  const drivers = 6;
+  console.log(
+    `\n7. ${drivers} drivers arrive at the CPO's EVSEs over a simulated day (the charging simulator, as \`roamkit simulate\` runs it):\n` +
+      '   each token is authorized (from the whitelist, or by asking the eMSP in real time), each session is pushed as it\n' +
+      '   runs (PUT, then PATCHes with kWh, cost and charging periods), and ends with its CDR (POST).',
+  );
+  const started = Date.now();
+  const refused: string[] = [];
+  const summary = await runSimulation(cpo.server.app.platform, {
+    sessions: drivers,
+    concurrency: 3,
+    seed: 'demo',
+    speed: Number.POSITIVE_INFINITY,
+    sampleMinutes: 15,
+    refusedShare: 0.2,
+    onEvent: (event) => {
+      if (event.type === 'refused') {
+        refused.push(
+          `refused: token ${event.token.uid} at EVSE ${event.chargePoint.evseUid}: ${event.reason}`,
+        );
+      }
+    },
+  });
+  const atEmsp = (module: 'sessions' | 'cdrs') => emspStore.objects.count({ module, peerId: cpoAtEmsp });
+  await waitFor(
+    'the sessions and CDRs at the eMSP',
+    async () => (await atEmsp('cdrs')) === summary.cdrs && (await atEmsp('sessions')) === summary.sessions,
+  );
+  // The last Session updates (COMPLETED) may still be on their way after the CDRs.
+  await waitFor('the completed sessions at the eMSP', async () => {
+    const held = await emspStore.objects.list(
+      { module: 'sessions', peerId: cpoAtEmsp },
+      { offset: 0, limit: 100 },
+    );
+    return held.every((r) => r.data.status === 'COMPLETED');
+  });
+  const span = summary.to.getTime() - summary.from.getTime();
+  console.log(
+    `   ${summary.authorized} authorized, ${summary.refused} refused; ${summary.sessions} sessions, ${summary.kwh.toFixed(3)} kWh ` +
+      `(${formatDateTime(summary.from)} to ${formatDateTime(summary.to)}, ${(span / 3_600_000).toFixed(1)} simulated hours).`,
+  );
+  console.log(
+    `   The eMSP holds ${await atEmsp('sessions')} sessions and ${await atEmsp('cdrs')} CDRs of the CPO (${Date.now() - started} ms):`,
+  );
+  for (const line of sessionTable(summary.completed)) console.log(`     ${line}`);
+  for (const line of refused) console.log(`   ${line}`);
+  return summary.completed[0]?.cdrId;
+}
+
 async function main(): Promise<number> {
   console.log('Roamkit demo: two OCPI nodes on this machine, each with its own SQLite database.\n');
   const cpo = await startDemoNode('CPO', 'cpo', 'NL:CPO:CPO');
@@ -231,6 +368,14 @@ async function main(): Promise<number> {
     await close();
     return 1;
   }
+  let cdrId: string | undefined;
+  try {
+    cdrId = await simulateSessions(cpo, emsp, registered.id, emspPeerId as string);
+  } catch (error) {
+    console.error(`\nThe charging sessions failed: ${(error as Error).message}`);
+    await close();
+    return 1;
+  }
 
   const auth = (token: string) => `-H 'Authorization: ${encodeAuthorization(token, version)}'`;
   const e = emsp.server.publicUrl;
@@ -250,6 +395,14 @@ async function main(): Promise<number> {
   if (sample !== undefined) {
     console.log('  # one of them as the eMSP holds it (asked as the CPO, which owns it):');
     console.log(`  curl -s ${e}/ocpi/${version}/receiver/locations/NL/CPO/${sample} ${auth(cpoToken)}`);
+  }
+  if (cdrId !== undefined) {
+    console.log(
+      "  # a CDR as the eMSP received it (its Receiver, asked as the CPO); the CPO's CDRs and sessions as the eMSP pulls them:",
+    );
+    console.log(`  curl -s ${e}/ocpi/${version}/receiver/cdrs/NL/CPO/${cdrId} ${auth(cpoToken)}`);
+    console.log(`  curl -s '${c}/ocpi/${version}/sender/cdrs?limit=5' ${auth(emspToken)}`);
+    console.log(`  curl -s '${c}/ocpi/${version}/sender/sessions?limit=5' ${auth(emspToken)}`);
   }
   console.log("  # the CPO's outbox (what each peer has acknowledged):");
   console.log(`  npx roamkit outbox list --url ${c} --admin-token ${cpo.adminToken}`);

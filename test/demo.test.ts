@@ -38,6 +38,20 @@ function runDemo(cwd: string): Promise<{ code: number | null; out: string; err: 
   });
 }
 
+/** The rows of the demo's session table. */
+function sessionRows(out: string) {
+  const row =
+    /^ +(SIM-[0-9a-f]{8}-0-\d{6}) +(04A1B2C3D4E50\d) +(NL\*CPO\*\S+) +(\d+\.\d{3}) +(\d+\.\d{2} EUR) +(SIM-\S+)$/gm;
+  return [...out.matchAll(row)].map((m) => ({
+    session: m[1],
+    token: m[2],
+    evse: m[3],
+    kwh: m[4],
+    cost: m[5],
+    cdr: m[6],
+  }));
+}
+
 describe('npm start -- --once', () => {
   test('two nodes register over HTTP; it prints the version, both peers and curl commands, and exits 0', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'roamkit-demo-'));
@@ -75,6 +89,32 @@ describe('npm start -- --once', () => {
     );
     assert.match(out, /--once: both nodes stopped/);
 
+    // The eMSP's tokens reached the CPO; simulated drivers charged; the eMSP holds every Session and CDR.
+    const published = /6\. The eMSP publishes its drivers' (\d+) tokens/.exec(out);
+    assert.ok(published, out);
+    assert.match(out, new RegExp(`The CPO holds ${published[1]} tokens of the eMSP`));
+    const simulated = /(\d+) authorized, (\d+) refused; (\d+) sessions, [\d.]+ kWh/.exec(out);
+    assert.ok(simulated, out);
+    const sessions = Number(simulated[3]);
+    assert.ok(sessions >= 1);
+    assert.equal(Number(simulated[1]), sessions, 'every authorized driver charged');
+    assert.match(out, new RegExp(`The eMSP holds ${sessions} sessions and ${sessions} CDRs of the CPO`));
+    assert.match(out, /^ +session +token +EVSE +kWh +cost +CDR$/m);
+    const rows = sessionRows(out);
+    assert.equal(rows.length, sessions, out);
+    for (const row of rows) assert.equal(row.cdr, row.session, "a CDR has its session's id");
+    assert.equal(out.match(/^ +refused: token /gm)?.length ?? 0, Number(simulated[2]));
+    assert.match(
+      out,
+      new RegExp(
+        `curl -s ${emspUrl}/ocpi/2\\.3\\.0/receiver/cdrs/NL/CPO/${rows[0]?.cdr} -H 'Authorization: Token `,
+      ),
+    );
+    assert.match(
+      out,
+      new RegExp(`curl -s '${cpoUrl}/ocpi/2\\.3\\.0/sender/cdrs\\?limit=5' -H 'Authorization: Token `),
+    );
+
     // Fresh SQLite files and logs under ./data/demo/, and no token in the logs.
     for (const file of ['cpo.db', 'emsp.db', 'cpo.log', 'emsp.log']) {
       assert.ok(existsSync(join(cwd, 'data', 'demo', file)), file);
@@ -91,5 +131,8 @@ describe('npm start -- --once', () => {
     const second = await runDemo(cwd);
     assert.equal(second.code, 0, second.out + second.err);
     assert.equal(second.out.match(/REGISTERED\s+2\.3\.0/g)?.length, 2);
+    // The same seed: the same drivers, sessions, energies and CDR ids.
+    const same = (text: string) => sessionRows(text).map(({ cost: _cost, ...row }) => row);
+    assert.deepEqual(same(second.out), same(out));
   });
 });

@@ -15,6 +15,7 @@ import { addOutboxCommand } from './outbox.js';
 import { addPeersCommand } from './peers.js';
 import { InputError, readDocument } from './read-documents.js';
 import { addServeCommand } from './serve.js';
+import { addSimulateCommand } from './simulate.js';
 import { addSyncCommand, type SyncIo } from './sync.js';
 import { addTokensCommand } from './tokens.js';
 import { formatIssues, UnknownTypeError, validateDocument } from './validate.js';
@@ -101,6 +102,7 @@ export function buildProgram(io: CliIo): Command {
   addDataCommands(program, io);
   addOutboxCommand(program, io);
   addTokensCommand(program, io);
+  addSimulateCommand(program, io);
 
   return program;
 }

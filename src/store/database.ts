@@ -214,6 +214,10 @@ export class SqlStore implements Store {
 
   async transaction<T>(fn: (tx: StoreScope) => Promise<T>): Promise<T> {
     this.#assertUsable();
+    // better-sqlite3 answers synchronously: queued transactions would run back to back without
+    // the event loop ever reaching timers or sockets (a burst of writes stalls every HTTP request
+    // and fires every timeout at once). One macrotask turn before each transaction lets it breathe.
+    if (this.dialect === 'sqlite') await new Promise<void>((resolve) => setImmediate(resolve));
     return this.db.transaction().execute(async (trx) => {
       const active: ActiveTransaction = { finished: false };
       const context: RepositoryContext = {

@@ -72,8 +72,12 @@ export interface ChargingSessions {
   }): Promise<string>;
   /** A meter value: the Session's kwh, closed charging periods and cost so far. */
   meter(sessionId: string, sample: MeterSample): Promise<void>;
-  /** Ends the session: Session COMPLETED with every period, EVSE AVAILABLE, the CDR published. */
-  stop(sessionId: string, when?: Date): Promise<{ session: Json; cdr: Json }>;
+  /**
+   * Ends the session: Session COMPLETED with every period, the CDR published (one transaction),
+   * then the EVSE AVAILABLE. `final`: the meter reading at the stop (OCPP's meterStop), if any.
+   * A session that never had a meter value ends with one period of no energy.
+   */
+  stop(sessionId: string, when?: Date, final?: MeterSample): Promise<{ session: Json; cdr: Json }>;
   /**
    * Corrects a CDR already sent: a credit CDR cancelling it, then `corrected` as a new CDR with a
    * new id (CDRs chapter). Both published (sent) in one transaction.
@@ -264,8 +268,12 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
       await publishSession(run);
     },
 
-    async stop(sessionId, when = now()) {
+    async stop(sessionId, when = now(), final) {
       const run = runningSession(sessionId);
+      if (final !== undefined) run.builder.add(final);
+      // No meter value at all: the session is measured from its start with nothing delivered.
+      if (run.builder.periods(when).length === 0)
+        run.builder.add({ time: run.facts.start, energyKwh: 0, powerKw: 0 });
       const periods = run.builder.periods(when);
       const facts: SessionFacts & { end: Date } = {
         ...run.facts,
@@ -282,6 +290,7 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
             }
           : {}),
       };
+      if (final !== undefined) facts.kwh = final.energyKwh;
       const session = sessionDocument(facts);
       const cdr = cdrDocument(facts, run.tariffs, when);
       // The Session's end and its CDR are published together: a CDR is never without its session.
