@@ -261,7 +261,7 @@ async function simulateSessions(
   console.log(
     `\n7. ${drivers} drivers arrive at the CPO's EVSEs over a simulated day (the charging simulator, as \`roamkit simulate\` runs it):\n` +
       '   each token is authorized (from the whitelist, or by asking the eMSP in real time), each session is pushed as it\n' +
-      '   runs (PUT, then PATCHes with kWh, cost and charging periods), and ends with its CDR (POST).',
+      '   runs (PUT, PATCHes of kWh and cost, a PUT when a charging period closes), and ends with its CDR (POST).',
   );
   const started = Date.now();
   const refused: string[] = [];
