@@ -22,7 +22,7 @@ import { generateSeed } from '../../src/platform/seed/index.js';
 import { formatDateTime, type OcpiVersion } from '../../src/protocol/index.js';
 import { openStore } from '../../src/store/database.js';
 import type { ObjectModule, PeerRecord } from '../../src/store/types.js';
-import { type RunningNode, sqliteBackend, startNode } from '../e2e/helpers.js';
+import { connectNodes, deliverAll, type RunningNode, sqliteBackend, startNode } from '../e2e/helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,17 +94,6 @@ const TOKENS = [
   token('B0000099', 'ALLOWED', false),
 ];
 
-/** Runs a node's delivery worker until nothing is owed; every attempt must succeed. */
-async function deliverAll(node: RunningNode): Promise<void> {
-  for (let round = 0; round < 50; round++) {
-    const result = await node.app.platform.delivery.runOnce();
-    const open = await node.store.deliveries.list({ state: ['PENDING', 'PARKED', 'REFUSED'] });
-    if (result.failed > 0) assert.fail(`${node.label}: a delivery failed: ${JSON.stringify(open)}`);
-    if (open.length === 0) return;
-  }
-  assert.fail(`${node.label}: deliveries still pending after 50 rounds`);
-}
-
 interface World {
   cpo: RunningNode;
   emsp: RunningNode;
@@ -129,14 +118,7 @@ async function world(options: { tokens?: boolean } = {}): Promise<World> {
   });
   const emsp = await startNode(backend, { label: 'eMSP', versions: ['2.3.0'], parties: ['DE:MSP:EMSP'] });
   await recordNodeMeta(cpoStore, cpo.app.platform.config);
-  const invite = await cpo.app.platform.credentials.invitePeer({ name: 'eMSP' });
-  const cpoAtEmsp = await emsp.app.platform.credentials.registerWithPeer({
-    versionsUrl: invite.versionsUrl,
-    token: invite.token,
-    name: 'CPO',
-  });
-  const emspAtCpo = await cpo.store.peers.findById(invite.peer.id);
-  assert.equal(emspAtCpo?.status, 'REGISTERED');
+  const { atInviter: emspAtCpo, atOther: cpoAtEmsp } = await connectNodes(cpo, emsp, { name: 'eMSP' });
 
   const seed = generateSeed({
     locations: 6,

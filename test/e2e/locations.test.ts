@@ -36,7 +36,15 @@ import type { ObjectKey, ObjectModule, OcpiObjectRecord, PeerRecord } from '../.
 import { capturingLogger } from '../http/helpers.js';
 import { eventually } from '../platform/delivery/helpers.js';
 import { pgRequired, pgUnreachableReason } from '../store/targets.js';
-import { type Backend, postgresBackend, type RunningNode, sqliteBackend, startNode } from './helpers.js';
+import {
+  type Backend,
+  connectNodes,
+  deliverAll,
+  postgresBackend,
+  type RunningNode,
+  sqliteBackend,
+  startNode,
+} from './helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -101,37 +109,8 @@ interface Connection {
 
 /** `other` registers with the CPO (the CPO invites), in the one version both nodes offer. */
 async function connect(cpo: RunningNode, other: RunningNode, version: OcpiVersion): Promise<Connection> {
-  const invite = await cpo.app.platform.credentials.invitePeer({ name: other.label });
-  const atOther = await other.app.platform.credentials.registerWithPeer({
-    versionsUrl: invite.versionsUrl,
-    token: invite.token,
-    name: 'CPO',
-  });
-  const atCpo = await cpo.store.peers.findById(invite.peer.id);
-  assert.equal(atCpo?.status, 'REGISTERED');
-  assert.equal(atCpo?.version, version);
-  assert.equal(atOther.status, 'REGISTERED');
-  assert.equal(atOther.version, version);
-  return { atCpo: invite.peer.id, cpo: atOther };
-}
-
-/**
- * Runs the CPO's delivery worker until nothing is owed. Every attempt must succeed: a failure
- * between two healthy nodes is a bug, reported with the rows' errors.
- */
-async function deliverAll(cpo: RunningNode): Promise<number> {
-  let sent = 0;
-  for (let round = 0; round < 100; round++) {
-    const result = await cpo.app.platform.delivery.runOnce();
-    sent += result.sent;
-    const open = await cpo.store.deliveries.list({ state: ['PENDING', 'PARKED', 'REFUSED'] });
-    if (result.failed > 0 || open.some((d) => d.state !== 'PENDING')) {
-      const errors = open.map((d) => `${d.peerId} ${d.module} ${d.key.id} ${d.state}: ${d.lastError}`);
-      assert.fail(`delivery failed between two healthy nodes:\n${errors.join('\n')}`);
-    }
-    if (open.length === 0) return sent;
-  }
-  assert.fail('deliveries still pending after 100 rounds');
+  const { atInviter, atOther } = await connectNodes(cpo, other, { version, name: other.label });
+  return { atCpo: atInviter.id, cpo: atOther };
 }
 
 /** The live objects of `module` the node holds from the CPO, by id. */

@@ -19,6 +19,8 @@ import type { ObjectModule, PeerRecord } from '../../src/store/types.js';
 import { pgAvailability } from '../store/targets.js';
 import {
   type Backend,
+  connectNodes,
+  deliverAll,
   ocpiCall,
   postgresBackend,
   type RunningNode,
@@ -57,36 +59,9 @@ const TOKENS = {
   blocked: token('B0000004', 'ALLOWED', false),
 };
 
-async function connect(
-  cpo: RunningNode,
-  other: RunningNode,
-  label: string,
-): Promise<{ atCpo: PeerRecord; cpo: PeerRecord }> {
-  const invite = await cpo.app.platform.credentials.invitePeer({ name: label });
-  const atOther = await other.app.platform.credentials.registerWithPeer({
-    versionsUrl: invite.versionsUrl,
-    token: invite.token,
-    name: 'CPO',
-  });
-  const atCpo = await cpo.store.peers.findById(invite.peer.id);
-  assert.equal(atCpo?.status, 'REGISTERED');
-  return { atCpo, cpo: atOther };
-}
-
-/** Runs a node's delivery worker until nothing is owed; every attempt must succeed. */
-async function deliverAll(node: RunningNode): Promise<number> {
-  let sent = 0;
-  for (let round = 0; round < 50; round++) {
-    const result = await node.app.platform.delivery.runOnce();
-    sent += result.sent;
-    const open = await node.store.deliveries.list({ state: ['PENDING', 'PARKED', 'REFUSED'] });
-    if (result.failed > 0 || open.some((d) => d.state !== 'PENDING')) {
-      const errors = open.map((d) => `${d.module} ${d.key.id} ${d.state}: ${d.lastError}`);
-      assert.fail(`${node.label}: delivery failed between two healthy nodes:\n${errors.join('\n')}`);
-    }
-    if (open.length === 0) return sent;
-  }
-  assert.fail(`${node.label}: deliveries still pending after 50 rounds`);
+async function connect(cpo: RunningNode, other: RunningNode, name: string) {
+  const { atInviter, atOther } = await connectNodes(cpo, other, { name });
+  return { atCpo: atInviter, cpo: atOther };
 }
 
 const held = async (node: RunningNode, module: ObjectModule, peerId: string) =>

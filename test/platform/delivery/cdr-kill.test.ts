@@ -34,6 +34,7 @@ import { senderEndpoint } from '../../../src/platform/sync.js';
 import { formatDateTime, type OcpiVersion } from '../../../src/protocol/index.js';
 import { openStore, type SqlStore } from '../../../src/store/database.js';
 import type { ObjectKey } from '../../../src/store/types.js';
+import { connectNodes } from '../../e2e/helpers.js';
 import { readExample } from '../../helpers/fixtures.js';
 import { dropTestSchemas, newTestSchema, pgTestUrl, whenPostgres } from '../../store/targets.js';
 import { CDR_CHILD_ENV, type CdrChildOptions, seededRandom } from './cdr-child.js';
@@ -183,18 +184,8 @@ async function startNode(
 
 /** The eMSP registers with the CPO (the CPO invites): the real credentials handshake. */
 async function connect(cpo: TestNode, emsp: TestNode, version: OcpiVersion) {
-  const invite = await cpo.app.platform.credentials.invitePeer({ name: 'eMSP' });
-  const cpoPeer = await emsp.app.platform.credentials.registerWithPeer({
-    versionsUrl: invite.versionsUrl,
-    token: invite.token,
-    name: 'CPO',
-  });
-  const emspPeer = await cpo.store.peers.findById(invite.peer.id);
-  assert.equal(emspPeer?.status, 'REGISTERED');
-  assert.equal(emspPeer?.version, version);
-  assert.equal(cpoPeer.status, 'REGISTERED');
-  assert.equal(cpoPeer.version, version);
-  return { emspPeerId: invite.peer.id, cpoPeer };
+  const { atInviter, atOther } = await connectNodes(cpo, emsp, { version, name: 'eMSP' });
+  return { emspPeerId: atInviter.id, cpoPeer: atOther };
 }
 
 // ---------------------------------------------------------------------------------------------
