@@ -16,7 +16,7 @@ import type { ObjectKey, PartyKey, Store } from '../../store/types.js';
 import { authorizeAtCpo, type CpoAuthorization, type Token } from '../authorization/index.js';
 import type { NodeConfig } from '../config.js';
 import type { ClientFactory } from '../credentials.js';
-import type { Publisher } from '../delivery/publisher.js';
+import type { Publisher, PublishPatch } from '../delivery/publisher.js';
 import { tokenObjectId } from '../object-modules.js';
 import {
   type CdrToken,
@@ -161,15 +161,17 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
    * receiver ignores a PATCH older than what it holds (a session replayed in the past, the
    * simulator, must still move the status on).
    */
-  async function setEvseStatus(at: ChargePoint, status: string, when: Date): Promise<void> {
+  async function evseStatus(at: ChargePoint, status: string, when: Date): Promise<PublishPatch> {
     const location = await store.objects.get('locations', at.location);
     const evse = evsesOf(location?.data ?? {}).find((e) => e.uid === at.evseUid);
     const held = typeof evse?.last_updated === 'string' ? Date.parse(evse.last_updated) : Number.NaN;
     const stamp = Number.isNaN(held) || held < when.getTime() ? when : new Date(held + 1000);
-    await publisher.patch('locations', at.location, [at.evseUid], {
-      status,
-      last_updated: formatDateTime(stamp),
-    });
+    return {
+      module: 'locations',
+      key: at.location,
+      path: [at.evseUid],
+      changes: { status, last_updated: formatDateTime(stamp) },
+    };
   }
 
   function runningSession(id: string): Running {
@@ -244,9 +246,12 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
         timeZone,
         at,
       };
+      // The Session and the EVSE's status in one transaction: peers never see one without the other.
+      await publisher.putAll(
+        [{ module: 'sessions', documents: [sessionDocument(run.facts)] }],
+        [await evseStatus(at, 'CHARGING', when)],
+      );
       running.set(id, run);
-      await setEvseStatus(at, 'CHARGING', when);
-      await publishSession(run);
       return id;
     },
 
@@ -293,12 +298,14 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
       if (final !== undefined) facts.kwh = final.energyKwh;
       const session = sessionDocument(facts);
       const cdr = cdrDocument(facts, run.tariffs, when);
-      // The Session's end and its CDR are published together: a CDR is never without its session.
-      await publisher.putAll([
-        { module: 'sessions', documents: [session] },
-        { module: 'cdrs', documents: [cdr] },
-      ]);
-      await setEvseStatus(run.at, 'AVAILABLE', when);
+      // The Session's end, its CDR and the EVSE free again: one transaction, nothing half-written.
+      await publisher.putAll(
+        [
+          { module: 'sessions', documents: [session] },
+          { module: 'cdrs', documents: [cdr] },
+        ],
+        [await evseStatus(run.at, 'AVAILABLE', when)],
+      );
       running.delete(sessionId);
       return { session, cdr };
     },

@@ -31,6 +31,14 @@ import { findParty } from '../parties.js';
 import { peerMaySee } from '../visibility.js';
 import { isJsonObject, type JsonObject, jsonEqual, objectList } from './json.js';
 
+/** A partial update for `Publisher.patch` and `Publisher.putAll` (see `patch`). */
+export interface PublishPatch {
+  module: ObjectModule;
+  key: ObjectKey;
+  path: readonly string[];
+  changes: Record<string, unknown>;
+}
+
 /** Documents of one module for `Publisher.putAll`. */
 export interface PublishBatch {
   module: ObjectModule;
@@ -54,9 +62,14 @@ export interface Publisher {
   putMany(module: ObjectModule, documents: readonly Record<string, unknown>[]): Promise<number>;
   /**
    * Several modules' documents, all or nothing, in one transaction (a seed: the tariffs and the
-   * locations whose connectors reference them). Returns how many objects changed per module.
+   * locations whose connectors reference them), and `patches` after them in the same transaction
+   * (a session's end: the Session, its CDR and the EVSE's status). Returns how many objects
+   * changed per module (by the documents).
    */
-  putAll(batches: readonly PublishBatch[]): Promise<Partial<Record<ObjectModule, number>>>;
+  putAll(
+    batches: readonly PublishBatch[],
+    patches?: readonly PublishPatch[],
+  ): Promise<Partial<Record<ObjectModule, number>>>;
   /**
    * A partial update of a location (path []), one of its EVSEs ([evseUid]) or connectors
    * ([evseUid, connectorId]), or a tariff (path []), in canonical fields. Top-level fields of the
@@ -449,8 +462,57 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return stored;
   }
 
+  /** One patch (checked by checkPatch) in the caller's transaction. */
+  async function patchIn(scope: Scope, patch: PublishPatch): Promise<OcpiObjectRecord> {
+    const { module, key, path, changes } = patch;
+    const stored = await existing(scope.tx, module, key);
+    const data = structuredClone(stored.data) as JsonObject;
+    const chain = targetChain(module, data, path, key);
+    const target = chain[chain.length - 1] as Target;
+
+    // Identity fields name the object: a patch cannot change them.
+    for (const field of target.identity) {
+      const given = changes[field];
+      if (given !== undefined && given !== target.object[field]) {
+        throw new PublishError('invalid', `${field} cannot be changed by a patch`, [
+          {
+            pointer: `${target.pointer}/${field}`,
+            message: `must stay ${JSON.stringify(target.object[field])}`,
+          },
+        ]);
+      }
+    }
+    const lastUpdated = changes.last_updated ?? formatDateTime(now());
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === null) delete target.object[field];
+      else if (value !== undefined) target.object[field] = value;
+    }
+    target.object.last_updated = lastUpdated;
+    // The parents' last_updated follows (the receivers of a PATCH on an EVSE or connector do the same).
+    const parsed = typeof lastUpdated === 'string' ? parseDateTime(lastUpdated) : undefined;
+    for (const parent of chain.slice(0, -1)) {
+      const current = parseDateTime(String(parent.object.last_updated));
+      if (parsed?.ok && (!current.ok || current.date.getTime() < parsed.date.getTime())) {
+        parent.object.last_updated = lastUpdated;
+      }
+    }
+
+    const result = validate(schemaOf(OBJECT_TYPES[module]), data);
+    if (!result.valid)
+      refuse('invalid', `the patched ${OBJECT_TYPES[module]} is not valid`, toIssues(result.issues, ''));
+    const documentUpdated = parseDateTime(String(data.last_updated));
+    if (!documentUpdated.ok)
+      refuse('invalid', 'last_updated', [{ pointer: '/last_updated', message: documentUpdated.error }]);
+    if (jsonEqual(stored.data, data)) return stored;
+    return write(scope, module, stored.key, data, documentUpdated.date);
+  }
+
   /** Checks every document of every batch (all problems reported), then writes them in one transaction. */
-  async function putAll(batches: readonly PublishBatch[]): Promise<Partial<Record<ObjectModule, number>>> {
+  async function putAll(
+    batches: readonly PublishBatch[],
+    patches: readonly PublishPatch[] = [],
+  ): Promise<Partial<Record<ObjectModule, number>>> {
+    for (const p of patches) checkPatch(p.module, p.path, p.changes);
     const prepared: { module: ObjectModule; all: Prepared[] }[] = [];
     const issues: PublishIssue[] = [];
     let kind: PublishErrorKind = 'invalid';
@@ -473,7 +535,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const changed: Partial<Record<ObjectModule, number>> = Object.fromEntries(
       batches.map((b) => [b.module, 0]),
     );
-    if (prepared.every((p) => p.all.length === 0)) return changed;
+    if (prepared.every((p) => p.all.length === 0) && patches.length === 0) return changed;
     return commit(async (scope) => {
       for (const { module, all } of prepared) {
         const keys = new Set(all.map((p) => keyText(p.key)));
@@ -487,6 +549,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
             changed[module] = (changed[module] ?? 0) + 1;
         }
       }
+      for (const patch of patches) await patchIn(scope, patch);
       return changed;
     });
   }
@@ -505,65 +568,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     putAll,
 
     async patch(module, key, path, changes) {
-      if (!isJsonObject(changes)) {
-        throw new PublishError('invalid', 'the changes must be a JSON object', [
-          { pointer: '', message: 'must be an object' },
-        ]);
-      }
-      if (OBJECT_MODULE_FACTS[module].immutable) {
-        throw new PublishError('immutable', `a ${OBJECT_TYPES[module]} is never changed once stored`);
-      }
-      const maxDepth = module === 'locations' ? 2 : 0;
-      if (path.length > maxDepth) {
-        throw new PublishError(
-          'invalid',
-          module === 'locations'
-            ? 'a location patch names at most an EVSE and a connector'
-            : `a ${OBJECT_TYPES[module]} is patched as a whole`,
-        );
-      }
-      return commit(async (scope) => {
-        const stored = await existing(scope.tx, module, key);
-        const data = structuredClone(stored.data) as JsonObject;
-        const chain = targetChain(module, data, path, key);
-        const target = chain[chain.length - 1] as Target;
-
-        // Identity fields name the object: a patch cannot change them.
-        for (const field of target.identity) {
-          const given = changes[field];
-          if (given !== undefined && given !== target.object[field]) {
-            throw new PublishError('invalid', `${field} cannot be changed by a patch`, [
-              {
-                pointer: `${target.pointer}/${field}`,
-                message: `must stay ${JSON.stringify(target.object[field])}`,
-              },
-            ]);
-          }
-        }
-        const lastUpdated = changes.last_updated ?? formatDateTime(now());
-        for (const [field, value] of Object.entries(changes)) {
-          if (value === null) delete target.object[field];
-          else if (value !== undefined) target.object[field] = value;
-        }
-        target.object.last_updated = lastUpdated;
-        // The parents' last_updated follows (the receivers of a PATCH on an EVSE or connector do the same).
-        const parsed = typeof lastUpdated === 'string' ? parseDateTime(lastUpdated) : undefined;
-        for (const parent of chain.slice(0, -1)) {
-          const current = parseDateTime(String(parent.object.last_updated));
-          if (parsed?.ok && (!current.ok || current.date.getTime() < parsed.date.getTime())) {
-            parent.object.last_updated = lastUpdated;
-          }
-        }
-
-        const result = validate(schemaOf(OBJECT_TYPES[module]), data);
-        if (!result.valid)
-          refuse('invalid', `the patched ${OBJECT_TYPES[module]} is not valid`, toIssues(result.issues, ''));
-        const documentUpdated = parseDateTime(String(data.last_updated));
-        if (!documentUpdated.ok)
-          refuse('invalid', 'last_updated', [{ pointer: '/last_updated', message: documentUpdated.error }]);
-        if (jsonEqual(stored.data, data)) return stored;
-        return write(scope, module, stored.key, data, documentUpdated.date);
-      });
+      checkPatch(module, path, changes);
+      return commit((scope) => patchIn(scope, { module, key, path, changes }));
     },
 
     async remove(module, key) {
@@ -601,6 +607,31 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       });
     },
   };
+}
+
+/** What a patch may be, checked before any transaction (PublishError otherwise). */
+function checkPatch(
+  module: ObjectModule,
+  path: readonly string[],
+  changes: unknown,
+): asserts changes is Record<string, unknown> {
+  if (!isJsonObject(changes)) {
+    throw new PublishError('invalid', 'the changes must be a JSON object', [
+      { pointer: '', message: 'must be an object' },
+    ]);
+  }
+  if (OBJECT_MODULE_FACTS[module].immutable) {
+    throw new PublishError('immutable', `a ${OBJECT_TYPES[module]} is never changed once stored`);
+  }
+  const maxDepth = module === 'locations' ? 2 : 0;
+  if (path.length > maxDepth) {
+    throw new PublishError(
+      'invalid',
+      module === 'locations'
+        ? 'a location patch names at most an EVSE and a connector'
+        : `a ${OBJECT_TYPES[module]} is patched as a whole`,
+    );
+  }
 }
 
 /** One level of a patch target: the object, its pointer, and the fields that name it. */

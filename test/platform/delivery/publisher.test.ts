@@ -274,6 +274,32 @@ describe('publisher', () => {
     assert.equal((await store.deliveries.list({ peerId: emsp.id })).length, 3);
   });
 
+  test('putAll with patches: documents and patches in one transaction, all or nothing', async () => {
+    await publisher.put('locations', ourLocation());
+    // A patch naming an EVSE that does not exist undoes the documents of the same call.
+    await assert.rejects(
+      publisher.putAll(
+        [{ module: 'tariffs', documents: [ourTariff('T1')] }],
+        [{ module: 'locations', key: key(), path: ['NO-SUCH-EVSE'], changes: { status: 'CHARGING' } }],
+      ),
+      (error: unknown) => error instanceof PublishError && error.kind === 'unknown_object',
+    );
+    assert.equal(await store.objects.count({ module: 'tariffs' }), 0);
+    assert.equal(evseOf((await store.objects.get('locations', key()))?.data as Json).status, 'AVAILABLE');
+
+    await publisher.putAll(
+      [{ module: 'tariffs', documents: [ourTariff('T1')] }],
+      [{ module: 'locations', key: key(), path: ['3256'], changes: { status: 'CHARGING' } }],
+    );
+    assert.equal(await store.objects.count({ module: 'tariffs' }), 1);
+    assert.equal(evseOf((await store.objects.get('locations', key()))?.data as Json).status, 'CHARGING');
+    // A patch is checked before any transaction: a CDR is never patched.
+    await assert.rejects(
+      publisher.putAll([], [{ module: 'cdrs', key: key(), path: [], changes: { total_energy: 1 } }]),
+      (error: unknown) => error instanceof PublishError && error.kind === 'immutable',
+    );
+  });
+
   test('patch of an EVSE: its fields, its last_updated and the location last_updated follow', async () => {
     const emsp = await addPeer(store, { name: 'emsp' });
     await publisher.put('locations', ourLocation());
