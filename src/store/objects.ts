@@ -85,20 +85,13 @@ export function objectFromRow(row: Selectable<OcpiObjectsTable>): OcpiObjectReco
   if (!isObjectModule(row.module))
     throw new StoreError(`ocpi_objects.module holds ${JSON.stringify(row.module)}`);
   const revision = Number(row.revision);
-  const previous =
-    row.previous_revision === null || row.previous_data === null
-      ? null
-      : {
-          revision: Number(row.previous_revision),
-          data: parseJsonObject(row.previous_data, 'ocpi_objects.previous_data'),
-        };
-  return {
+  const record: OcpiObjectRecord = {
     module: row.module,
     key: { countryCode: row.country_code, partyId: row.party_id, id: row.id },
     peerId: row.peer_id,
     revision,
     data: parseJsonObject(row.data, 'ocpi_objects.data'),
-    previous,
+    previous: null,
     lastUpdated: fromDbTime(row.last_updated, 'ocpi_objects.last_updated'),
     createdAt: fromDbTime(row.created_at, 'ocpi_objects.created_at'),
     deleted: Number(row.deleted) === 1,
@@ -106,6 +99,24 @@ export function objectFromRow(row: Selectable<OcpiObjectsTable>): OcpiObjectReco
     updatedAt: fromDbTime(row.updated_at, 'ocpi_objects.updated_at'),
     audience: audienceFromColumn(row.audience),
   };
+  const { previous_revision: previousRevision, previous_data: previousData } = row;
+  if (previousRevision !== null && previousData !== null) {
+    // Parsed when first read: only the delivery planner diffs against it, while a receiver's
+    // read-modify-write never looks at it (a grown Session's JSON was parsed twice for nothing).
+    let previous: OcpiObjectRecord['previous'];
+    Object.defineProperty(record, 'previous', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        previous ??= {
+          revision: Number(previousRevision),
+          data: parseJsonObject(previousData, 'ocpi_objects.previous_data'),
+        };
+        return previous;
+      },
+    });
+  }
+  return record;
 }
 
 /** A party as the audience column holds it: `CC/PID`, upper case (CiStrings compare case-insensitively). */
