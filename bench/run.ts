@@ -8,6 +8,7 @@ import { fromCanonical, toCanonical } from '../src/model/index.js';
 import { validate } from '../src/protocol/common/validator.js';
 import { v2_2_1, v2_3_0 } from '../src/protocol/index.js';
 import { examplesRoot, readExample } from '../test/helpers/fixtures.js';
+import { runCommandsBenchmarks } from './commands.js';
 import { type BenchResult, compare, consume, formatResults } from './harness.js';
 import { runHttpBenchmarks } from './http.js';
 import { runLocationsBenchmarks } from './locations.js';
@@ -58,6 +59,10 @@ results.push(...receiver.results);
 const simulated = await runSimulateBenchmarks();
 results.push(...simulated.results);
 
+// Commands (issue 8): commands through two nodes with the simulator, command to result (bench/commands.ts, ~20 s).
+const commands = await runCommandsBenchmarks();
+results.push(...commands.results);
+
 console.log(formatResults(results));
 console.log(
   '\n"time vs baseline" = time per operation / time of the baseline operation, both measured in this run.',
@@ -67,5 +72,6 @@ console.log(
 );
 for (const note of locations.notes) console.log(note);
 for (const note of receiver.notes) console.log(note);
+for (const note of commands.notes) console.log(note);
 for (const note of simulated.notes) console.log(note);
 consume();

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConversionError } from '../model/index.js';
 import { isOcpiVersion, OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
+import { addCommandCommand } from './command.js';
 import { convertDocument, parseParty } from './convert.js';
 import { addDataCommands, type DataIo } from './data.js';
 import { addOpenApiCommand } from './openapi.js';
@@ -103,6 +104,7 @@ export function buildProgram(io: CliIo): Command {
   addOutboxCommand(program, io);
   addTokensCommand(program, io);
   addSimulateCommand(program, io);
+  addCommandCommand(program, io);
 
   return program;
 }

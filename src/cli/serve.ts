@@ -116,9 +116,10 @@ export async function startServer(
     );
   }
   // The background work of a node: pushing our changes to peers, pulling theirs on schedule.
-  const { delivery, sync } = app.platform;
+  const { delivery, sync, commands } = app.platform;
   delivery.start();
   sync.start();
+  commands.start();
   const urls = ocpiUrls(config.publicUrl);
   return {
     app,
@@ -128,7 +129,7 @@ export async function startServer(
     versionsUrl: urls.versions,
     close: async () => {
       try {
-        await Promise.all([delivery.stop(), sync.stop()]);
+        await Promise.all([delivery.stop(), sync.stop(), commands.stop()]);
         await app.close();
       } finally {
         await store.close();

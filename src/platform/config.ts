@@ -42,6 +42,7 @@ export const IMPLEMENTED_MODULES: readonly ModuleId[] = [
   'tokens',
   'sessions',
   'cdrs',
+  'commands',
 ];
 const REQUIRED_MODULES: readonly ModuleId[] = ['versions', 'credentials'];
 

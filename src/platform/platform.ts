@@ -13,6 +13,12 @@ import { hashToken } from '../store/tokens.js';
 import { OBJECT_MODULES, type ObjectModule, type PeerRecord, type Store } from '../store/types.js';
 import { cdrsModule } from './cdrs.js';
 import { type ChargingSessions, createChargingSessions } from './charging-sessions/index.js';
+import {
+  type CommandsService,
+  type CommandsSettings,
+  commandsModule,
+  createCommandsService,
+} from './commands/index.js';
 import type { NodeConfig } from './config.js';
 import {
   type ClientFactory,
@@ -23,6 +29,7 @@ import {
 } from './credentials.js';
 import { createPublisher, type Publisher } from './delivery/publisher.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
+import type { ChargePointGateway } from './gateway/index.js';
 import { locationsModule } from './locations.js';
 import { type OcpiModule, type PlatformLogger, silentLogger } from './modules.js';
 import { sessionsModule } from './sessions.js';
@@ -47,6 +54,10 @@ export interface PlatformOptions {
    * incremental pull sync of that peer's objects of the module (`platform.sync.request`).
    */
   onMissingObject?: (peerId: string, module: ObjectModule) => void;
+  /** The CPO's charge points (default: the built-in simulator, docs/gateway.md). */
+  gateway?: ChargePointGateway;
+  /** Commands module settings (docs/commands.md); defaults for what is left out. */
+  commands?: Partial<CommandsSettings>;
 }
 
 export type AuthResult =
@@ -67,6 +78,10 @@ export interface Platform {
   readonly publisher: Publisher;
   /** A CPO's charging sessions: authorization at the EVSE, the Session as it runs, the CDR. */
   readonly chargingSessions: ChargingSessions;
+  /** Remote commands: sent to CPOs (eMSP), taken from eMSPs and forwarded to the gateway (CPO); its worker posts results. */
+  readonly commands: CommandsService;
+  /** The charge points behind the node (CPO). */
+  readonly gateway: ChargePointGateway;
   /**
    * Sends peers the current state of what they are owed. Not running until `start()`: the
    * server starts it (`roamkit serve`), a library user may run it elsewhere.
@@ -120,6 +135,23 @@ export function createPlatform(options: PlatformOptions): Platform {
       options.onMissingObject ??
       ((peerId: string, module: ObjectModule) => sync.request(peerId, module, 'a push was missed')),
   };
+  const chargingSessions = createChargingSessions({
+    config,
+    store,
+    publisher,
+    clientFactory,
+    authorizationTimeoutMs: config.authorization.timeoutMs,
+  });
+  const commands = createCommandsService({
+    config,
+    store,
+    clientFactory,
+    chargingSessions,
+    publisher,
+    log,
+    ...(options.gateway === undefined ? {} : { gateway: options.gateway }),
+    ...(options.commands === undefined ? {} : { settings: options.commands }),
+  });
   const available: Partial<Record<ModuleId, OcpiModule>> = {
     versions: versionsModule(config),
     credentials: credentialsModule(credentials),
@@ -128,6 +160,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     tokens: tokensModule(objectDeps),
     sessions: sessionsModule(objectDeps),
     cdrs: cdrsModule(objectDeps),
+    commands: commandsModule({ commands }),
   };
   for (const module of options.modules ?? []) available[module.id] = module;
   const modules = new Map<ModuleId, OcpiModule>();
@@ -167,12 +200,17 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { ok: false, reason: 'UNKNOWN_TOKEN', message: 'the credentials token is not known' };
   }
 
-  const chargingSessions = createChargingSessions({
+  return {
     config,
     store,
+    modules,
+    credentials,
     publisher,
-    clientFactory,
-    authorizationTimeoutMs: config.authorization.timeoutMs,
-  });
-  return { config, store, modules, credentials, publisher, delivery, sync, chargingSessions, authenticate };
+    delivery,
+    sync,
+    chargingSessions,
+    commands,
+    gateway: commands.gateway,
+    authenticate,
+  };
 }

@@ -21,6 +21,7 @@ import {
 } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { type CommandsTables, KyselyCommandRepository } from './commands.js';
 import { KyselyDeliveryRepository } from './deliveries.js';
 import { StoreError } from './errors.js';
 import { KyselyNodeMetaRepository } from './meta.js';
@@ -181,6 +182,7 @@ export class SqlStore implements Store {
   readonly meta: KyselyNodeMetaRepository;
   readonly objects: KyselyObjectRepository;
   readonly deliveries: KyselyDeliveryRepository;
+  readonly commands: KyselyCommandRepository;
   #closed = false;
   readonly #now: () => Date;
   readonly #transactions = new AsyncLocalStorage<ActiveTransaction>();
@@ -200,6 +202,7 @@ export class SqlStore implements Store {
     this.meta = new KyselyNodeMetaRepository(db, context);
     this.objects = new KyselyObjectRepository(db, context);
     this.deliveries = new KyselyDeliveryRepository(db, context, dialect);
+    this.commands = new KyselyCommandRepository(db as unknown as Kysely<CommandsTables>, context, dialect);
   }
 
   #assertUsable(): void {
@@ -233,6 +236,11 @@ export class SqlStore implements Store {
         meta: new KyselyNodeMetaRepository(trx, context),
         objects: new KyselyObjectRepository(trx, context),
         deliveries: new KyselyDeliveryRepository(trx, context, this.dialect),
+        commands: new KyselyCommandRepository(
+          trx as unknown as Kysely<CommandsTables>,
+          context,
+          this.dialect,
+        ),
         ping: async () => {
           context.assertUsable();
           return roundTrip(trx);

@@ -7,6 +7,7 @@
  * - JSON is text (`JSON.stringify`), because SQLite has no JSON type and pg would return jsonb
  *   already parsed: one encode/decode path instead of two. Nothing queries inside these values.
  */
+import type { CommandsTable } from './commands.js';
 import type { DeliveryState, ObjectModule, PeerStatus } from './types.js';
 
 export interface PeersTable {
@@ -80,6 +81,7 @@ export interface Database {
   node_meta: NodeMetaTable;
   ocpi_objects: OcpiObjectsTable;
   deliveries: DeliveriesTable;
+  commands: CommandsTable;
 }
 
 /** A Date as stored: ISO 8601 UTC with milliseconds, always 24 characters for years 0000–9999. */

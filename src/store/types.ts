@@ -3,6 +3,7 @@
  * (Kysely over SQLite and over PostgreSQL); repositories speak in these records, never in rows.
  */
 import type { OcpiVersion } from '../protocol/index.js';
+import type { CommandRepository } from './commands.js';
 
 /** A connection with another OCPI platform, made (or being made) by the credentials handshake. */
 export interface PeerRecord {
@@ -82,6 +83,8 @@ export interface Store {
   readonly meta: NodeMetaRepository;
   readonly objects: ObjectRepository;
   readonly deliveries: DeliveryRepository;
+  /** Remote commands, sent and received (src/store/commands.ts). */
+  readonly commands: CommandRepository;
   /**
    * Runs `fn` in one transaction with repositories bound to it; rolls back if it throws. Inside
    * `fn` use only `tx`: the outer store throws there (on SQLite it would wait for the
