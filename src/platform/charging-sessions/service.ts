@@ -97,6 +97,22 @@ interface Running {
   tariffs: Json[];
   timeZone: string;
   at: ChargePoint;
+  /** The session's steps run one after another (a meter value racing the stop must not win). */
+  queue: Promise<unknown>;
+  ended: boolean;
+}
+
+/**
+ * Runs `step` after the session's earlier steps; refuses once the session has ended, so a meter
+ * value that arrives late can never turn a COMPLETED Session back into an ACTIVE one.
+ */
+function serial<T>(run: Running, id: string, step: () => Promise<T>): Promise<T> {
+  const next = run.queue.then(() => {
+    if (run.ended) throw new RangeError(`session ${id} has ended`);
+    return step();
+  });
+  run.queue = next.catch(() => {});
+  return next;
 }
 
 const evsesOf = (location: Json): Json[] => (Array.isArray(location.evses) ? (location.evses as Json[]) : []);
@@ -174,6 +190,60 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
     };
   }
 
+  async function meterStep(run: Running, sample: MeterSample): Promise<void> {
+    run.builder.add(sample);
+    const periods = run.builder.periods(sample.time);
+    run.facts.kwh = sample.energyKwh;
+    // Only closed periods go in a running Session: a change of periods is sent as a whole
+    // Session (delivery/plan.ts), so a period still growing would make every kWh update a PUT.
+    run.facts.periods = run.builder.closedPeriods();
+    if (run.tariffs[0] !== undefined && periods.length > 0) {
+      run.facts.pricing = priceSimple(run.tariffs[0] as never, periods, {
+        timeZone: run.timeZone,
+        startDateTime: run.facts.start,
+      });
+    }
+    run.facts.lastUpdated = sample.time;
+    await publishSession(run);
+  }
+
+  async function stopStep(run: Running, sessionId: string, when: Date, final: MeterSample | undefined) {
+    if (final !== undefined) run.builder.add(final);
+    // No meter value at all: the session is measured from its start with nothing delivered.
+    if (run.builder.periods(when).length === 0)
+      run.builder.add({ time: run.facts.start, energyKwh: 0, powerKw: 0 });
+    const periods = run.builder.periods(when);
+    const facts: SessionFacts & { end: Date } = {
+      ...run.facts,
+      periods,
+      end: when,
+      status: 'COMPLETED',
+      lastUpdated: when,
+      ...(run.tariffs[0] !== undefined && periods.length > 0
+        ? {
+            pricing: priceSimple(run.tariffs[0] as never, periods, {
+              timeZone: run.timeZone,
+              startDateTime: run.facts.start,
+            }),
+          }
+        : {}),
+    };
+    if (final !== undefined) facts.kwh = final.energyKwh;
+    const session = sessionDocument(facts);
+    const cdr = cdrDocument(facts, run.tariffs, when);
+    // The Session's end, its CDR and the EVSE free again: one transaction, nothing half-written.
+    await publisher.putAll(
+      [
+        { module: 'sessions', documents: [session] },
+        { module: 'cdrs', documents: [cdr] },
+      ],
+      [await evseStatus(run.at, 'AVAILABLE', when)],
+    );
+    run.ended = true;
+    running.delete(sessionId);
+    return { session, cdr };
+  }
+
   function runningSession(id: string): Running {
     const run = running.get(id);
     if (run === undefined) throw new RangeError(`no running session ${id}`);
@@ -245,6 +315,8 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
         tariffs,
         timeZone,
         at,
+        queue: Promise.resolve(),
+        ended: false,
       };
       // The Session and the EVSE's status in one transaction: peers never see one without the other.
       await publisher.putAll(
@@ -257,57 +329,12 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
 
     async meter(sessionId, sample) {
       const run = runningSession(sessionId);
-      run.builder.add(sample);
-      const periods = run.builder.periods(sample.time);
-      run.facts.kwh = sample.energyKwh;
-      // Only closed periods go in a running Session: a 2.2.1+ PATCH adds periods, so one still
-      // growing would be counted twice (delivery/plan.ts).
-      run.facts.periods = run.builder.closedPeriods();
-      if (run.tariffs[0] !== undefined && periods.length > 0) {
-        run.facts.pricing = priceSimple(run.tariffs[0] as never, periods, {
-          timeZone: run.timeZone,
-          startDateTime: run.facts.start,
-        });
-      }
-      run.facts.lastUpdated = sample.time;
-      await publishSession(run);
+      return serial(run, sessionId, () => meterStep(run, sample));
     },
 
     async stop(sessionId, when = now(), final) {
       const run = runningSession(sessionId);
-      if (final !== undefined) run.builder.add(final);
-      // No meter value at all: the session is measured from its start with nothing delivered.
-      if (run.builder.periods(when).length === 0)
-        run.builder.add({ time: run.facts.start, energyKwh: 0, powerKw: 0 });
-      const periods = run.builder.periods(when);
-      const facts: SessionFacts & { end: Date } = {
-        ...run.facts,
-        periods,
-        end: when,
-        status: 'COMPLETED',
-        lastUpdated: when,
-        ...(run.tariffs[0] !== undefined && periods.length > 0
-          ? {
-              pricing: priceSimple(run.tariffs[0] as never, periods, {
-                timeZone: run.timeZone,
-                startDateTime: run.facts.start,
-              }),
-            }
-          : {}),
-      };
-      if (final !== undefined) facts.kwh = final.energyKwh;
-      const session = sessionDocument(facts);
-      const cdr = cdrDocument(facts, run.tariffs, when);
-      // The Session's end, its CDR and the EVSE free again: one transaction, nothing half-written.
-      await publisher.putAll(
-        [
-          { module: 'sessions', documents: [session] },
-          { module: 'cdrs', documents: [cdr] },
-        ],
-        [await evseStatus(run.at, 'AVAILABLE', when)],
-      );
-      running.delete(sessionId);
-      return { session, cdr };
+      return serial(run, sessionId, () => stopStep(run, sessionId, when, final));
     },
 
     async correct(key, corrected, when = now()) {

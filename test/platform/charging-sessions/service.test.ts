@@ -89,6 +89,22 @@ describe('charging sessions (CPO)', () => {
     assert.equal(Math.round(energy * 1000) / 1000, 10, "the periods' ENERGY sums to the total");
   });
 
+  test('a meter value racing the stop never turns the COMPLETED Session back; one after it is refused', async () => {
+    const { store, platform, chargePoint, authorization } = await cpo();
+    const sessions = platform.chargingSessions;
+    const id = await sessions.start({ authorization, at: chargePoint, when: at(0), id: 'S-RACE' });
+    const late = sessions.meter(id, { time: at(20), energyKwh: 4, powerKw: 12 });
+    const stopped = sessions.stop(id, at(30), { time: at(30), energyKwh: 6, powerKw: 12 });
+    await Promise.all([late, stopped]);
+    await assert.rejects(
+      sessions.meter(id, { time: at(40), energyKwh: 7, powerKw: 12 }),
+      /no running session/,
+    );
+    const stored = await store.objects.get('sessions', { countryCode: 'NL', partyId: 'RMK', id });
+    assert.equal(stored?.data.status, 'COMPLETED');
+    assert.equal(stored?.data.kwh, 6);
+  });
+
   test('a session is refused for a token that is not authorized, and nothing is published', async () => {
     const { store, platform, chargePoint, authorization } = await cpo();
     const refused = { decision: { ...authorization.decision, authorized: false, reason: 'BLOCKED' } };
