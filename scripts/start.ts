@@ -7,7 +7,7 @@
  * (the recovery path after an outage). Then the eMSP publishes its drivers' tokens through its
  * admin API; they reach the CPO, where simulated drivers present them at the EVSEs (the charging
  * simulator, src/simulate/): authorized sessions run, and the eMSP receives their Sessions and
- * CDRs. It prints the negotiated version, both sides' peers, what arrived, a table of the
+ * CDRs; last, the eMSP starts and stops a session remotely (Commands). It prints the negotiated version, both sides' peers, what arrived, a table of the
  * sessions, and curl commands with the tokens this run made, and keeps serving until Ctrl-C
  * (`npm start -- --once`: exits 0 right after).
  *
@@ -306,6 +306,73 @@ async function simulateSessions(
   return summary.completed[0]?.cdrId;
 }
 
+/**
+ * The eMSP starts a session remotely (START_SESSION; the CPO's charge point, the built-in
+ * simulator gateway, starts charging and the result comes back to the eMSP's response_url),
+ * then stops it (STOP_SESSION); the CDR follows. Returns the session id.
+ */
+async function remoteSession(cpo: DemoNode, emsp: DemoNode, cpoAtEmsp: string): Promise<string> {
+  console.log(
+    '\n8. The eMSP starts a session remotely (START_SESSION to the CPO; the charge point answers through the CPO\n' +
+      "   to the eMSP's response_url), lets it charge a moment, then stops it (STOP_SESSION); the CDR follows.",
+  );
+  const cpoStore = cpo.server.store;
+  const emspStore = emsp.server.store;
+  const locations = await cpoStore.objects.list(
+    { module: 'locations', peerId: null },
+    { offset: 0, limit: 100 },
+  );
+  const free = locations
+    .flatMap((l) => ((l.data.evses ?? []) as Record<string, unknown>[]).map((evse) => ({ l, evse })))
+    .find(
+      ({ evse }) =>
+        evse.status === 'AVAILABLE' &&
+        ((evse.capabilities ?? []) as string[]).includes('REMOTE_START_STOP_CAPABLE'),
+    );
+  if (free === undefined) throw new Error('no free EVSE that can be started remotely');
+  const commands = emsp.server.app.platform.commands;
+  const token = demoToken(DEMO_TOKENS[1], 1);
+  const started = await commands.sendAndWait(cpoAtEmsp, 'START_SESSION', {
+    token,
+    location_id: free.l.key.id,
+    evse_uid: free.evse.uid,
+  });
+  console.log(
+    `   START_SESSION at ${String(free.evse.uid)} with token ${String(token.uid)}: the CPO answered ${started.response?.result ?? '-'}, ` +
+      `the charge point ${started.outcome}.`,
+  );
+  if (started.outcome !== 'ACCEPTED') throw new Error(`START_SESSION ended ${started.outcome}`);
+  let sessionId: string | undefined;
+  await waitFor('the remote session at the eMSP', async () => {
+    const held = await emspStore.objects.list(
+      { module: 'sessions', peerId: cpoAtEmsp },
+      { offset: 0, limit: 200 },
+    );
+    sessionId = held.find((r) => r.data.auth_method === 'COMMAND' && r.data.status === 'ACTIVE')?.key.id;
+    return sessionId !== undefined;
+  });
+  console.log(`   The eMSP holds Session ${sessionId} (ACTIVE, auth_method COMMAND).`);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const stopped = await commands.sendAndWait(cpoAtEmsp, 'STOP_SESSION', { session_id: sessionId });
+  console.log(
+    `   STOP_SESSION: the CPO answered ${stopped.response?.result ?? '-'}, the charge point ${stopped.outcome}.`,
+  );
+  await waitFor('the CDR of the remote session at the eMSP', async () => {
+    const cdrs = await emspStore.objects.list(
+      { module: 'cdrs', peerId: cpoAtEmsp },
+      { offset: 0, limit: 200 },
+    );
+    const sessions = await emspStore.objects.list(
+      { module: 'sessions', peerId: cpoAtEmsp },
+      { offset: 0, limit: 200 },
+    );
+    const session = sessions.find((r) => r.key.id === sessionId);
+    return session?.data.status === 'COMPLETED' && cdrs.some((r) => r.data.session_id === sessionId);
+  });
+  console.log(`   The eMSP holds the Session COMPLETED and its CDR.`);
+  return sessionId as string;
+}
+
 async function main(): Promise<number> {
   console.log('Roamkit demo: two OCPI nodes on this machine, each with its own SQLite database.\n');
   const cpo = await startDemoNode('CPO', 'cpo', 'NL:CPO:CPO');
@@ -373,6 +440,13 @@ async function main(): Promise<number> {
     cdrId = await simulateSessions(cpo, emsp, registered.id, emspPeerId as string);
   } catch (error) {
     console.error(`\nThe charging sessions failed: ${(error as Error).message}`);
+    await close();
+    return 1;
+  }
+  try {
+    await remoteSession(cpo, emsp, emspPeerId as string);
+  } catch (error) {
+    console.error(`\nThe remote session failed: ${(error as Error).message}`);
     await close();
     return 1;
   }

@@ -115,6 +115,15 @@ describe('npm start -- --once', () => {
       new RegExp(`curl -s '${cpoUrl}/ocpi/2\\.3\\.0/sender/cdrs\\?limit=5' -H 'Authorization: Token `),
     );
 
+    // A session started and stopped remotely (Commands): both accepted, the Session and its CDR at the eMSP.
+    assert.match(
+      out,
+      /START_SESSION at \S+ with token \S+: the CPO answered ACCEPTED, the charge point ACCEPTED\./,
+    );
+    assert.match(out, /The eMSP holds Session \S+ \(ACTIVE, auth_method COMMAND\)\./);
+    assert.match(out, /STOP_SESSION: the CPO answered ACCEPTED, the charge point ACCEPTED\./);
+    assert.match(out, /The eMSP holds the Session COMPLETED and its CDR\./);
+
     // Fresh SQLite files and logs under ./data/demo/, and no token in the logs.
     for (const file of ['cpo.db', 'emsp.db', 'cpo.log', 'emsp.log']) {
       assert.ok(existsSync(join(cwd, 'data', 'demo', file)), file);
