@@ -7,9 +7,10 @@
  * (the recovery path after an outage). Then the eMSP publishes its drivers' tokens through its
  * admin API; they reach the CPO, where simulated drivers present them at the EVSEs (the charging
  * simulator, src/simulate/): authorized sessions run, and the eMSP receives their Sessions and
- * CDRs; last, the eMSP starts and stops a session remotely (Commands). It prints the negotiated version, both sides' peers, what arrived, a table of the
- * sessions, and curl commands with the tokens this run made, and keeps serving until Ctrl-C
- * (`npm start -- --once`: exits 0 right after).
+ * CDRs; last, the eMSP starts and stops a session remotely (Commands). It prints the negotiated
+ * version, both sides' peers, what arrived, a table of the sessions, and curl commands with the
+ * tokens this run made, and keeps serving until Ctrl-C (`npm start -- --once`: exits 0 right
+ * after).
  *
  * The tokens printed are demo tokens of throwaway local databases; showing them is the point.
  */
