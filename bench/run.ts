@@ -14,6 +14,7 @@ import { runHttpBenchmarks } from './http.js';
 import { runLocationsBenchmarks } from './locations.js';
 import { runReceiverBenchmarks } from './receiver.js';
 import { runSimulateBenchmarks } from './simulate.js';
+import { runTariffBenchmarks } from './tariff.js';
 
 // Validation: the complete 2.2.1 Location example, against JSON.parse of the same text.
 const locationText = readFileSync(join(examplesRoot, '2.2.1', 'location_example.json'), 'utf8');
@@ -59,6 +60,10 @@ results.push(...receiver.results);
 const simulated = await runSimulateBenchmarks();
 results.push(...simulated.results);
 
+// Tariff engine (issue 7): pricings per second vs a plain energy × price loop (bench/tariff.ts, ~6 s).
+const tariffBench = await runTariffBenchmarks();
+results.push(...tariffBench.results);
+
 // Commands (issue 8): commands through two nodes with the simulator, command to result (bench/commands.ts, ~20 s).
 const commands = await runCommandsBenchmarks();
 results.push(...commands.results);
@@ -74,4 +79,5 @@ for (const note of locations.notes) console.log(note);
 for (const note of receiver.notes) console.log(note);
 for (const note of commands.notes) console.log(note);
 for (const note of simulated.notes) console.log(note);
+for (const note of tariffBench.notes) console.log(note);
 consume();

@@ -11,3 +11,4 @@ export * as client from './client/index.js';
 export * as model from './model/index.js';
 export * as protocol from './protocol/index.js';
 export { buildOpenApi } from './protocol/openapi.js';
+export * as tariff from './tariff/index.js';

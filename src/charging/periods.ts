@@ -20,16 +20,32 @@
  *
  * Pure: no I/O, no clock; the only outside dependency is the runtime's time zone data (Intl).
  */
-import { formatDateTime, parseDateTime } from '../protocol/common/datetime.js';
+import { formatDateTime } from '../protocol/common/datetime.js';
 import type { CdrDimension, ChargingPeriod } from '../protocol/v2_3_0/cdrs.js';
-import type {
-  DayOfWeek,
-  PriceComponent,
-  Tariff,
-  TariffDimensionType,
-  TariffRestrictions,
-} from '../protocol/v2_3_0/tariffs.js';
+import type { Tariff } from '../protocol/v2_3_0/tariffs.js';
+import { assertTimeZone, type LocalTime, localTime, utcOffset, wallClock } from '../tariff/local-time.js';
+import {
+  activeComponents,
+  PRICED_DIMENSIONS,
+  parseTimeOfDay,
+  type RestrictionContext,
+  tariffValidAt,
+  tariffValidity,
+} from '../tariff/restrictions.js';
 import { isCharging, type MeterSample } from './meter.js';
+
+// Local time and Tariff restrictions live in the tariff engine (src/tariff/), which prices what
+// this module splits; re-exported here for the charging module's users.
+export { type LocalTime, localTime } from '../tariff/local-time.js';
+export {
+  type ActiveComponent,
+  activeComponents,
+  PRICED_DIMENSIONS,
+  parseTimeOfDay,
+  type RestrictionContext,
+  restrictionsMatch,
+  tariffValidAt,
+} from '../tariff/restrictions.js';
 
 /** The canonical (OCPI 2.3.0) Tariff. */
 export type CanonicalTariff = Tariff;
@@ -39,231 +55,6 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** No time zone is further than 14 h from UTC (Pacific/Kiritimati is +14). */
 const MAX_OFFSET = 14 * HOUR;
-
-// ---------------------------------------------------------------------------------------------
-// Local time
-
-/** The local time of an instant in a time zone, in the terms Tariff restrictions use. */
-export interface LocalTime {
-  /** YYYY-MM-DD, comparable with start_date/end_date as strings. */
-  date: string;
-  dayOfWeek: DayOfWeek;
-  /** Seconds since local midnight (0 ≤ n < 86400). */
-  secondOfDay: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    // Throws RangeError for an unknown zone; h23 so that midnight is 00, not 24.
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      weekday: 'long',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-interface Wall {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  weekday: string;
-}
-
-function wall(ms: number, timeZone: string): Wall {
-  const fields: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(ms)) fields[part.type] = part.value;
-  return {
-    year: Number(fields.year),
-    month: Number(fields.month),
-    day: Number(fields.day),
-    hour: Number(fields.hour),
-    minute: Number(fields.minute),
-    second: Number(fields.second),
-    weekday: fields.weekday ?? '',
-  };
-}
-
-/** The local wall-clock time of `ms` written as if it were UTC (whole seconds). */
-function wallMs(ms: number, timeZone: string): number {
-  const w = wall(ms, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-}
-
-/** UTC offset of the zone at `ms`, in ms (local = UTC + offset). */
-function offsetAt(ms: number, timeZone: string): number {
-  return wallMs(ms, timeZone) - Math.floor(ms / SECOND) * SECOND;
-}
-
-/** The local date, day of week and time of day of an instant at a Location (IANA time zone). */
-export function localTime(at: Date | number, timeZone: string): LocalTime {
-  const w = wall(typeof at === 'number' ? Math.floor(at) : at.getTime(), timeZone);
-  const pad = (n: number, size = 2) => String(n).padStart(size, '0');
-  return {
-    date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`,
-    dayOfWeek: w.weekday.toUpperCase() as DayOfWeek,
-    secondOfDay: w.hour * 3600 + w.minute * 60 + w.second,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tariff restrictions
-
-/**
- * What a restriction is judged on. For an instant the min and max power (current) are the same
- * value; for a whole ChargingPeriod (pricing) they are its MIN_/MAX_ dimensions, and a power
- * restriction then matches only if it holds over the whole period.
- */
-export interface RestrictionContext {
-  /** Local time of the moment judged; a function so that it is computed only when needed. */
-  local: () => LocalTime;
-  /** kWh delivered since the session start. */
-  energyKwh: number;
-  /** Seconds since the session start. */
-  durationSeconds: number;
-  minPowerKw?: number;
-  maxPowerKw?: number;
-  minCurrentA?: number;
-  maxCurrentA?: number;
-}
-
-const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-/** "HH:MM" → minutes since midnight; undefined if not the spec's format. */
-export function parseTimeOfDay(text: string): number | undefined {
-  const m = TIME_OF_DAY.exec(text);
-  return m === null ? undefined : Number(m[1]) * 60 + Number(m[2]);
-}
-
-/**
- * start_time inclusive, end_time exclusive; end before start wraps past midnight; end 00:00 is
- * the end of the day. Equal start and end: the whole day (a window that wraps all the way).
- */
-function timeOfDayMatches(start: string | undefined, end: string | undefined, secondOfDay: number): boolean {
-  const s = start === undefined ? 0 : parseTimeOfDay(start);
-  const e = end === undefined ? 1440 : parseTimeOfDay(end);
-  if (s === undefined || e === undefined) return false; // malformed: never active
-  const from = s * 60;
-  const to = (e === 0 ? 1440 : e) * 60;
-  if (from < to) return secondOfDay >= from && secondOfDay < to;
-  if (from > to) return secondOfDay >= from || secondOfDay < to;
-  return true;
-}
-
-/**
- * Whether a Tariff Element's restrictions all hold (they are a logical AND). The spec's edges:
- * min_* inclusive, max_* exclusive; start_date inclusive, end_date exclusive. Each field is
- * judged on its own, so day_of_week is the day of the moment even inside a window that wrapped
- * past midnight. A power or current restriction needs a known value. Reservation and booking
- * elements describe the cost of a reservation, not of charging, and never match here.
- */
-export function restrictionsMatch(r: TariffRestrictions | undefined, ctx: RestrictionContext): boolean {
-  if (r === undefined) return true;
-  if (r.reservation !== undefined || r.booking !== undefined) return false;
-  if (r.start_time !== undefined || r.end_time !== undefined) {
-    if (!timeOfDayMatches(r.start_time, r.end_time, ctx.local().secondOfDay)) return false;
-  }
-  if (r.day_of_week !== undefined && r.day_of_week.length > 0) {
-    if (!r.day_of_week.includes(ctx.local().dayOfWeek)) return false;
-  }
-  if (r.start_date !== undefined && !(ctx.local().date >= r.start_date)) return false;
-  if (r.end_date !== undefined && !(ctx.local().date < r.end_date)) return false;
-  if (r.min_kwh !== undefined && !(ctx.energyKwh >= r.min_kwh)) return false;
-  if (r.max_kwh !== undefined && !(ctx.energyKwh < r.max_kwh)) return false;
-  if (r.min_duration !== undefined && !(ctx.durationSeconds >= r.min_duration)) return false;
-  if (r.max_duration !== undefined && !(ctx.durationSeconds < r.max_duration)) return false;
-  if (r.min_power !== undefined && !(ctx.minPowerKw !== undefined && ctx.minPowerKw >= r.min_power))
-    return false;
-  if (r.max_power !== undefined && !(ctx.maxPowerKw !== undefined && ctx.maxPowerKw < r.max_power))
-    return false;
-  if (r.min_current !== undefined && !(ctx.minCurrentA !== undefined && ctx.minCurrentA >= r.min_current)) {
-    return false;
-  }
-  if (r.max_current !== undefined && !(ctx.maxCurrentA !== undefined && ctx.maxCurrentA < r.max_current)) {
-    return false;
-  }
-  return true;
-}
-
-/** The dimensions a Price Component can price. */
-export const PRICED_DIMENSIONS = [
-  'ENERGY',
-  'FLAT',
-  'PARKING_TIME',
-  'TIME',
-] as const satisfies readonly TariffDimensionType[];
-
-export interface ActiveComponent {
-  /** Index in `tariff.elements`. */
-  elementIndex: number;
-  component: PriceComponent;
-}
-
-/**
- * Per dimension, the Price Component that applies: the one in the first Tariff Element that has a
- * component of that dimension and whose restrictions match (the Tariffs chapter's rule). A
- * dimension without one is absent (no cost for it).
- */
-export function activeComponents(
-  tariff: CanonicalTariff,
-  ctx: RestrictionContext,
-): Partial<Record<TariffDimensionType, ActiveComponent>> {
-  const active: Partial<Record<TariffDimensionType, ActiveComponent>> = {};
-  let missing: number = PRICED_DIMENSIONS.length;
-  tariff.elements.forEach((element, elementIndex) => {
-    if (missing === 0) return;
-    let matches: boolean | undefined;
-    for (const component of element.price_components) {
-      if (active[component.type] !== undefined) continue;
-      matches ??= restrictionsMatch(element.restrictions, ctx);
-      if (!matches) return;
-      active[component.type] = { elementIndex, component };
-      missing--;
-    }
-  });
-  return active;
-}
-
-interface Validity {
-  from: number;
-  until: number;
-}
-
-const validities = new WeakMap<CanonicalTariff, Validity>();
-
-function validity(tariff: CanonicalTariff): Validity {
-  let v = validities.get(tariff);
-  if (v === undefined) {
-    const at = (text: string | undefined, fallback: number) => {
-      if (text === undefined) return fallback;
-      const parsed = parseDateTime(text);
-      return parsed.ok ? parsed.date.getTime() : fallback;
-    };
-    v = { from: at(tariff.start_date_time, -Infinity), until: at(tariff.end_date_time, Infinity) };
-    validities.set(tariff, v);
-  }
-  return v;
-}
-
-/** Whether the Tariff's start_date_time/end_date_time window holds the instant (both inclusive). */
-export function tariffValidAt(tariff: CanonicalTariff, ms: number): boolean {
-  const v = validity(tariff);
-  return ms >= v.from && ms <= v.until;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Boundary instants
@@ -325,19 +116,19 @@ class LocalBoundaries {
       const naive = day + minute * 60_000;
       // The offsets a day before and after: both sides of a DST change near this wall time, so a
       // wall time that occurs twice (autumn) yields both instants, one that never occurs none.
-      for (const offset of new Set([offsetAt(naive - DAY, tz), offsetAt(naive + DAY, tz)])) {
+      for (const offset of new Set([utcOffset(naive - DAY, tz), utcOffset(naive + DAY, tz)])) {
         const instant = naive - offset;
-        if (wallMs(instant, tz) === naive) found.push(instant);
+        if (wallClock(instant, tz) === naive) found.push(instant);
       }
     }
     // Offset changes in this day's share of UTC; zones change at most once in a day, on a second.
     let lo = day - MAX_OFFSET;
     let hi = lo + DAY;
-    const before = offsetAt(lo, tz);
-    if (offsetAt(hi, tz) !== before) {
+    const before = utcOffset(lo, tz);
+    if (utcOffset(hi, tz) !== before) {
       while (hi - lo > SECOND) {
         const mid = lo + Math.floor((hi - lo) / (2 * SECOND)) * SECOND;
-        if (offsetAt(mid, tz) === before) lo = mid;
+        if (utcOffset(mid, tz) === before) lo = mid;
         else hi = mid;
       }
       found.push(hi);
@@ -491,7 +282,7 @@ export class PeriodBuilder {
   constructor(options: PeriodBuilderOptions) {
     this.#tariffs = [...options.tariffs];
     this.#timeZone = options.timeZone;
-    formatterFor(options.timeZone); // an unknown zone fails here, not mid-session
+    assertTimeZone(options.timeZone); // an unknown zone fails here, not mid-session
     this.#startMs = options.startDateTime.getTime();
     if (!Number.isFinite(this.#startMs))
       throw new RangeError('PeriodBuilder: startDateTime is not a valid date');
@@ -501,7 +292,7 @@ export class PeriodBuilder {
     const kwh: number[] = [];
     let usesLocalTime = false;
     for (const tariff of this.#tariffs) {
-      const v = validity(tariff);
+      const v = tariffValidity(tariff);
       for (const edge of [v.from, v.until]) if (Number.isFinite(edge)) fixed.push(edge);
       for (const element of tariff.elements) {
         const r = element.restrictions;

@@ -35,14 +35,9 @@ import { parseDateTime } from '../protocol/common/datetime.js';
 import type { ChargingPeriod } from '../protocol/v2_3_0/cdrs.js';
 import type { PriceComponent } from '../protocol/v2_3_0/tariffs.js';
 import type { Price, TaxAmount } from '../protocol/v2_3_0/types.js';
-import {
-  activeComponents,
-  type CanonicalTariff,
-  type ChargingTotals,
-  chargingTotals,
-  type LocalTime,
-  localTime,
-} from './periods.js';
+import { localTime } from '../tariff/local-time.js';
+import { activeComponents } from '../tariff/restrictions.js';
+import { type CanonicalTariff, type ChargingTotals, chargingTotals, type LocalTime } from './periods.js';
 
 export interface PriceSimpleOptions {
   /** IANA time zone of the Location, for time-of-day, day-of-week and date restrictions. */

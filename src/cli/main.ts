@@ -14,7 +14,9 @@ import { addDataCommands, type DataIo } from './data.js';
 import { addOpenApiCommand } from './openapi.js';
 import { addOutboxCommand } from './outbox.js';
 import { addPeersCommand } from './peers.js';
+import { addPriceCommand } from './price.js';
 import { InputError, readDocument } from './read-documents.js';
+import { addReconcileCommand } from './reconcile.js';
 import { addServeCommand } from './serve.js';
 import { addSimulateCommand } from './simulate.js';
 import { addSyncCommand, type SyncIo } from './sync.js';
@@ -97,6 +99,8 @@ export function buildProgram(io: CliIo): Command {
     );
 
   addOpenApiCommand(program, io, parseVersion);
+
+  addPriceCommand(program, io, parseVersion);
   addServeCommand(program, io);
   addPeersCommand(program, io);
   addSyncCommand(program, io);
@@ -104,6 +108,7 @@ export function buildProgram(io: CliIo): Command {
   addOutboxCommand(program, io);
   addTokensCommand(program, io);
   addSimulateCommand(program, io);
+  addReconcileCommand(program, io);
   addCommandCommand(program, io);
 
   return program;

@@ -10,7 +10,13 @@ import {
   type OcpiVersion,
 } from '../protocol/index.js';
 import { hashToken } from '../store/tokens.js';
-import { OBJECT_MODULES, type ObjectModule, type PeerRecord, type Store } from '../store/types.js';
+import {
+  OBJECT_MODULES,
+  type ObjectModule,
+  type OcpiObjectRecord,
+  type PeerRecord,
+  type Store,
+} from '../store/types.js';
 import { cdrsModule } from './cdrs.js';
 import { type ChargingSessions, createChargingSessions } from './charging-sessions/index.js';
 import {
@@ -32,6 +38,7 @@ import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.js'
 import type { ChargePointGateway } from './gateway/index.js';
 import { locationsModule } from './locations.js';
 import { type OcpiModule, type PlatformLogger, silentLogger } from './modules.js';
+import { checkReceivedCdr } from './reconciliation/index.js';
 import { sessionsModule } from './sessions.js';
 import { createSyncService, type SyncService } from './sync.js';
 import { tariffsModule } from './tariffs.js';
@@ -134,6 +141,9 @@ export function createPlatform(options: PlatformOptions): Platform {
     onMissingObject:
       options.onMissingObject ??
       ((peerId: string, module: ObjectModule) => sync.request(peerId, module, 'a push was missed')),
+    // Invoice reconciliation: each CDR received is priced again from its tariff; what differs
+    // beyond a cent (or needs review) is logged and recorded (`roamkit reconcile` reports periods).
+    onCdrReceived: (peerId: string, record: OcpiObjectRecord) => checkReceivedCdr(store, log, peerId, record),
   };
   const chargingSessions = createChargingSessions({
     config,

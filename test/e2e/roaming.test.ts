@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fromCanonical } from '../../src/model/index.js';
 import { tokenObjectId } from '../../src/platform/object-modules.js';
+import { reconcileCdrs, storeTariffSource } from '../../src/platform/reconciliation/index.js';
 import { generateSeed } from '../../src/platform/seed/index.js';
 import { formatDateTime, OCPI_VERSIONS, type OcpiVersion } from '../../src/protocol/index.js';
 import type { ObjectModule, PeerRecord } from '../../src/store/types.js';
@@ -241,6 +242,14 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
       );
       assert.equal(cdr.total_energy, 75);
       assert.ok(Number((cdr.total_cost as Json).before_taxes) > 0, 'priced from the connector tariff');
+      // The CPO priced it with the tariff engine; the eMSP, pricing it again from the tariff it
+      // holds, agrees to the cent (its invoice check).
+      const check = await reconcileCdrs(heldCdrs, storeTariffSource(emsp.store, toEmsp.cpo.id));
+      assert.deepEqual(
+        check.cdrs.map((c) => [c.verdict, c.difference]),
+        [['OK', 0]],
+        JSON.stringify(check.cdrs),
+      );
       const stored = await cpo.store.objects.get('locations', chargePoint().location);
       const evse = (stored?.data.evses as Json[] | undefined)?.[0];
       assert.equal(evse?.status, 'AVAILABLE');

@@ -3,10 +3,11 @@
  * station and the authorization told us. The Session is pushed as it runs; the CDR is made once,
  * at the end, from the same charging periods (CDRs chapter: its totals are the periods' sums).
  */
-import type { SimplePricing } from '../../charging/index.js';
+
 import { chargingTotals } from '../../charging/index.js';
 import { formatDateTime } from '../../protocol/index.js';
 import type { ChargingPeriod } from '../../protocol/v2_3_0/cdrs.js';
+import type { Pricing } from '../../tariff/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +39,11 @@ export interface SessionFacts {
   kwh: number;
   /** Periods to put in the Session: only closed ones while it runs (a PATCH adds periods; see plan.ts). */
   periods: ChargingPeriod[];
-  pricing?: SimplePricing;
+  /** The cost by the tariff engine (src/tariff/): the CDR's cost fields come from it. */
+  pricing?: Pick<
+    Pricing,
+    'total_cost' | 'total_fixed_cost' | 'total_energy_cost' | 'total_time_cost' | 'total_parking_cost'
+  >;
   lastUpdated: Date;
 }
 

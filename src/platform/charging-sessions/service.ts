@@ -10,9 +10,12 @@
  * sees is in the store.
  */
 import { randomUUID } from 'node:crypto';
-import { type MeterSample, PeriodBuilder, priceSimple } from '../../charging/index.js';
+import { type MeterSample, PeriodBuilder } from '../../charging/index.js';
 import { formatDateTime } from '../../protocol/index.js';
+import type { ChargingPeriod } from '../../protocol/v2_3_0/cdrs.js';
+import type { Tariff } from '../../protocol/v2_3_0/tariffs.js';
 import type { ObjectKey, PartyKey, Store } from '../../store/types.js';
+import { type Pricing, priceSession } from '../../tariff/index.js';
 import { authorizeAtCpo, type CpoAuthorization, type Token } from '../authorization/index.js';
 import type { NodeConfig } from '../config.js';
 import type { ClientFactory } from '../credentials.js';
@@ -190,6 +193,18 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
     };
   }
 
+  /** The session's cost under its tariff (src/tariff/), or undefined without a tariff or periods. */
+  function price(run: Running, periods: readonly ChargingPeriod[], end: Date): Pricing | undefined {
+    const tariff = run.tariffs[0];
+    if (tariff === undefined || periods.length === 0) return undefined;
+    return priceSession(tariff as unknown as Tariff, {
+      start_date_time: formatDateTime(run.facts.start),
+      end_date_time: formatDateTime(end),
+      time_zone: run.timeZone,
+      charging_periods: periods,
+    });
+  }
+
   async function meterStep(run: Running, sample: MeterSample): Promise<void> {
     run.builder.add(sample);
     const periods = run.builder.periods(sample.time);
@@ -197,12 +212,9 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
     // Only closed periods go in a running Session: a change of periods is sent as a whole
     // Session (delivery/plan.ts), so a period still growing would make every kWh update a PUT.
     run.facts.periods = run.builder.closedPeriods();
-    if (run.tariffs[0] !== undefined && periods.length > 0) {
-      run.facts.pricing = priceSimple(run.tariffs[0] as never, periods, {
-        timeZone: run.timeZone,
-        startDateTime: run.facts.start,
-      });
-    }
+    // The cost so far: every period, the growing one too, priced by the tariff engine.
+    const pricing = price(run, periods, sample.time);
+    if (pricing !== undefined) run.facts.pricing = pricing;
     run.facts.lastUpdated = sample.time;
     await publishSession(run);
   }
@@ -219,15 +231,9 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
       end: when,
       status: 'COMPLETED',
       lastUpdated: when,
-      ...(run.tariffs[0] !== undefined && periods.length > 0
-        ? {
-            pricing: priceSimple(run.tariffs[0] as never, periods, {
-              timeZone: run.timeZone,
-              startDateTime: run.facts.start,
-            }),
-          }
-        : {}),
     };
+    const pricing = price(run, periods, when);
+    if (pricing !== undefined) facts.pricing = pricing;
     if (final !== undefined) facts.kwh = final.energyKwh;
     const session = sessionDocument(facts);
     const cdr = cdrDocument(facts, run.tariffs, when);

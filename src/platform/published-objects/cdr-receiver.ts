@@ -42,6 +42,19 @@ export function cdrUrl(h: HandlerContext, ctx: OcpiRequestContext, owner: Party,
     .join('/');
 }
 
+function notifyReceived(h: HandlerContext, ctx: OcpiRequestContext, record: OcpiObjectRecord): void {
+  const callback = h.deps.onCdrReceived;
+  if (callback === undefined) return;
+  const fail = (error: unknown) =>
+    ctx.log.error({ err: error, peerId: ctx.peer.id, cdr: record.key }, 'onCdrReceived failed');
+  try {
+    const result: unknown = callback(ctx.peer.id, record);
+    if (result instanceof Promise) result.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
 export function receiverPostCdr(h: HandlerContext): OcpiHandler {
   return async (ctx) => {
     const params = ownerParams(ctx);
@@ -61,6 +74,7 @@ export function receiverPostCdr(h: HandlerContext): OcpiHandler {
     // Two POSTs of one CDR at once (a re-send racing the original): on PostgreSQL both may read
     // "none stored"; the one whose insert is not revision 1 lost, and its transaction runs again
     // and finds the CDR stored (writeTransaction). SQLite serialises writers anyway.
+    let created: OcpiObjectRecord | undefined;
     const outcome = await writeTransaction(h, async (tx): Promise<OcpiOutcome> => {
       const stored: OcpiObjectRecord | undefined = await tx.objects.get('cdrs', key);
       if (stored !== undefined && stored.peerId !== ctx.peer.id) {
@@ -91,12 +105,15 @@ export function receiverPostCdr(h: HandlerContext): OcpiHandler {
         lastUpdated: new Date(Date.parse(lastUpdated)),
       });
       if (written.revision !== 1) throw new ConcurrentWriteError(`CDR ${id}: posted twice at once`);
+      created = written;
       return {
         statusCode: 1000,
         httpStatus: httpStatusFor(1000, { created: true }),
         headers: { Location: location },
       };
     });
+    // After the commit, never awaited: checking the invoice must not delay (or fail) the answer.
+    if (created !== undefined) notifyReceived(h, ctx, created);
     return outcome;
   };
 }

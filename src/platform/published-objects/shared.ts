@@ -5,7 +5,7 @@
 import { ConversionError, fromCanonical, toCanonical } from '../../model/convert/index.js';
 import type { AppliedLossyMapping } from '../../model/convert/types.js';
 import type { OcpiVersion } from '../../protocol/index.js';
-import type { ObjectModule, Store } from '../../store/types.js';
+import type { ObjectModule, OcpiObjectRecord, Store } from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
 import type { OcpiOutcome, PlatformLogger } from '../modules.js';
 import type { ConversionCache } from './conversion-cache.js';
@@ -21,6 +21,11 @@ export interface ObjectModuleDeps {
    * data of that module. Called after the answer is decided, never awaited; errors are logged.
    */
   onMissingObject?: (peerId: string, module: ObjectModule) => void;
+  /**
+   * A CDR was received and stored (the first time): the eMSP checks it against the tariff
+   * (invoice reconciliation). Called after the answer is decided, never awaited; errors are logged.
+   */
+  onCdrReceived?: (peerId: string, record: OcpiObjectRecord) => unknown;
   /** Converted objects by revision (default: one per module, 20 000 entries). */
   cache?: ConversionCache;
   /** Sender list pages by change stamp (default: one per module, 32 MiB of objects). */
