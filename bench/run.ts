@@ -8,6 +8,7 @@ import { fromCanonical, toCanonical } from '../src/model/index.js';
 import { validate } from '../src/protocol/common/validator.js';
 import { v2_2_1, v2_3_0 } from '../src/protocol/index.js';
 import { examplesRoot, readExample } from '../test/helpers/fixtures.js';
+import { runChargingProfilesBenchmarks } from './charging-profiles.js';
 import { runCommandsBenchmarks } from './commands.js';
 import { type BenchResult, compare, consume, formatResults } from './harness.js';
 import { runHttpBenchmarks } from './http.js';
@@ -67,6 +68,8 @@ results.push(...tariffBench.results);
 // Commands (issue 8): commands through two nodes with the simulator, command to result (bench/commands.ts, ~20 s).
 const commands = await runCommandsBenchmarks();
 results.push(...commands.results);
+const profiles = await runChargingProfilesBenchmarks();
+results.push(...profiles.results);
 
 console.log(formatResults(results));
 console.log(
@@ -78,6 +81,7 @@ console.log(
 for (const note of locations.notes) console.log(note);
 for (const note of receiver.notes) console.log(note);
 for (const note of commands.notes) console.log(note);
+for (const note of profiles.notes) console.log(note);
 for (const note of simulated.notes) console.log(note);
 for (const note of tariffBench.notes) console.log(note);
 consume();

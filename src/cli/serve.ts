@@ -116,10 +116,11 @@ export async function startServer(
     );
   }
   // The background work of a node: pushing our changes to peers, pulling theirs on schedule.
-  const { delivery, sync, commands } = app.platform;
+  const { delivery, sync, commands, chargingProfiles } = app.platform;
   delivery.start();
   sync.start();
   commands.start();
+  chargingProfiles.start();
   const urls = ocpiUrls(config.publicUrl);
   return {
     app,
@@ -129,7 +130,7 @@ export async function startServer(
     versionsUrl: urls.versions,
     close: async () => {
       try {
-        await Promise.all([delivery.stop(), sync.stop(), commands.stop()]);
+        await Promise.all([delivery.stop(), sync.stop(), commands.stop(), chargingProfiles.stop()]);
         await app.close();
       } finally {
         await store.close();

@@ -43,6 +43,7 @@ export const IMPLEMENTED_MODULES: readonly ModuleId[] = [
   'sessions',
   'cdrs',
   'commands',
+  'chargingprofiles',
 ];
 const REQUIRED_MODULES: readonly ModuleId[] = ['versions', 'credentials'];
 

@@ -18,6 +18,12 @@ import {
   type Store,
 } from '../store/types.js';
 import { cdrsModule } from './cdrs.js';
+import {
+  type ChargingProfilesService,
+  type ChargingProfilesSettings,
+  chargingProfilesModule,
+  createChargingProfilesService,
+} from './charging-profiles/index.js';
 import { type ChargingSessions, createChargingSessions } from './charging-sessions/index.js';
 import {
   type CommandsService,
@@ -65,6 +71,8 @@ export interface PlatformOptions {
   gateway?: ChargePointGateway;
   /** Commands module settings (docs/commands.md); defaults for what is left out. */
   commands?: Partial<CommandsSettings>;
+  /** Charging Profiles module settings (docs/charging-profiles.md); defaults for what is left out. */
+  chargingProfiles?: Partial<ChargingProfilesSettings>;
 }
 
 export type AuthResult =
@@ -89,6 +97,11 @@ export interface Platform {
   readonly commands: CommandsService;
   /** The charge points behind the node (CPO). */
   readonly gateway: ChargePointGateway;
+  /**
+   * Smart charging: profiles set, read and cleared on sessions at CPOs (Sender), and taken for
+   * our sessions and forwarded to the gateway (Receiver). Its worker posts results and pushes.
+   */
+  readonly chargingProfiles: ChargingProfilesService;
   /**
    * Sends peers the current state of what they are owed. Not running until `start()`: the
    * server starts it (`roamkit serve`), a library user may run it elsewhere.
@@ -162,6 +175,15 @@ export function createPlatform(options: PlatformOptions): Platform {
     ...(options.gateway === undefined ? {} : { gateway: options.gateway }),
     ...(options.commands === undefined ? {} : { settings: options.commands }),
   });
+  const chargingProfiles = createChargingProfilesService({
+    config,
+    store,
+    clientFactory,
+    gateway: commands.gateway,
+    events: commands.chargePointEvents,
+    log,
+    ...(options.chargingProfiles === undefined ? {} : { settings: options.chargingProfiles }),
+  });
   const available: Partial<Record<ModuleId, OcpiModule>> = {
     versions: versionsModule(config),
     credentials: credentialsModule(credentials),
@@ -171,6 +193,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     sessions: sessionsModule(objectDeps),
     cdrs: cdrsModule(objectDeps),
     commands: commandsModule({ commands }),
+    chargingprofiles: chargingProfilesModule({ chargingProfiles }),
   };
   for (const module of options.modules ?? []) available[module.id] = module;
   const modules = new Map<ModuleId, OcpiModule>();
@@ -221,6 +244,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     chargingSessions,
     commands,
     gateway: commands.gateway,
+    chargingProfiles,
     authenticate,
   };
 }

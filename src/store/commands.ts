@@ -41,6 +41,14 @@ export type ResultDeliveryState = 'PENDING' | 'DELIVERED' | 'FAILED';
 
 export const COMMAND_STATES: readonly CommandState[] = ['SENDING', 'WAITING', 'DONE'];
 
+/**
+ * Which module a row belongs to (migration 0005): `commands` (the Commands module) or
+ * `chargingprofiles` (the Charging Profiles module's requests and pushes). Each module's worker
+ * claims and times out only its own kind; the methods below default to `commands`.
+ */
+export type CommandKind = 'commands' | 'chargingprofiles';
+export const DEFAULT_COMMAND_KIND: CommandKind = 'commands';
+
 /** Why a command ended without an answer: the OCPI status of a refusal (2003), or a transport failure. */
 export interface CommandError {
   statusCode?: number;
@@ -59,10 +67,12 @@ export interface ResultDelivery {
 export interface CommandRecord {
   /** Ours: a UUID. SENT: also the last segment of the response_url we gave. */
   id: string;
+  /** The module the row belongs to. */
+  kind: CommandKind;
   side: CommandSide;
   peerId: string;
   version: OcpiVersion;
-  /** The CommandType (START_SESSION, …). */
+  /** The CommandType (START_SESSION, …); for kind `chargingprofiles` the request (SET_CHARGING_PROFILE, …). */
   command: string;
   /** What the command is about: RESERVE_NOW/CANCEL_RESERVATION the reservation_id, STOP_SESSION the session_id, a started START_SESSION its session's id. */
   reference: string | null;
@@ -91,6 +101,8 @@ export interface CommandRecord {
 
 export interface NewCommand {
   id: string;
+  /** Default `commands`. */
+  kind?: CommandKind;
   side: CommandSide;
   peerId: string;
   version: OcpiVersion;
@@ -104,12 +116,22 @@ export interface NewCommand {
   outcome?: string | null;
   error?: CommandError | null;
   deadline?: Date | null;
+  /**
+   * Whether the row is born with a post due in the outbox. Default: a RECEIVED row with a
+   * result (its result goes to the sender). A module may queue other posts this way (the
+   * Charging Profiles module's ActiveChargingProfile pushes, SENT rows).
+   */
+  post?: boolean;
 }
 
 export interface CommandListFilter {
+  /** Default `commands`. */
+  kind?: CommandKind;
   side?: CommandSide;
   peerId?: string;
   command?: string;
+  reference?: string;
+  outcome?: string;
   state?: CommandState | readonly CommandState[];
   /** Default 100. */
   limit?: number;
@@ -165,11 +187,11 @@ export interface CommandRepository {
    * WAITING commands of `side` whose deadline has passed → DONE, outcome TIMEOUT; a RECEIVED one
    * gets the result TIMEOUT, posted to its sender. Returns the commands it ended.
    */
-  expire(side: CommandSide, now: Date): Promise<CommandRecord[]>;
+  expire(side: CommandSide, now: Date, options?: ExpireOptions): Promise<CommandRecord[]>;
 
   // ---- the result outbox (RECEIVED)
   /** Due PENDING posts not leased by another worker (PostgreSQL: FOR UPDATE SKIP LOCKED). */
-  claimResults(options: ClaimOptions): Promise<CommandRecord[]>;
+  claimResults(options: ClaimOptions & { kind?: CommandKind }): Promise<CommandRecord[]>;
   /** Posted and acknowledged; only while `workerId` holds the lease. */
   resultDelivered(id: string, workerId: string): Promise<boolean>;
   /** A failed attempt, due again at nextAttemptAt; only while `workerId` holds the lease. */
@@ -181,7 +203,18 @@ export interface CommandRepository {
   /** Given up (refused, or failing past the retry window); only while `workerId` holds the lease. */
   resultFailed(id: string, workerId: string, error: string): Promise<boolean>;
   /** FAILED posts (of one peer) due again now (an operator's retry). Returns how many. */
-  retryResults(filter: { peerId?: string }, now: Date): Promise<number>;
+  retryResults(filter: { peerId?: string; kind?: CommandKind }, now: Date): Promise<number>;
+}
+
+/** How `expire` ends overdue commands. */
+export interface ExpireOptions {
+  /** Default `commands`. */
+  kind?: CommandKind;
+  /**
+   * RECEIVED: the result stored and posted to the sender; null: none (the outcome TIMEOUT is
+   * kept, nothing is posted). Default: the CommandResult TIMEOUT.
+   */
+  timeoutResult?: Json | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +222,7 @@ export interface CommandRepository {
 
 export type CommandsTable = {
   id: string;
+  kind: string;
   side: CommandSide;
   peer_id: string;
   version: string;
@@ -243,6 +277,7 @@ export function commandFromRow(row: Selectable<CommandsTable>): CommandRecord {
   if (!COMMAND_STATES.includes(row.state)) throw new StoreError(`commands.state holds ${row.state}`);
   return {
     id: row.id,
+    kind: row.kind as CommandKind,
     side: row.side,
     peerId: row.peer_id,
     version: row.version as OcpiVersion,
@@ -316,12 +351,13 @@ export class KyselyCommandRepository implements CommandRepository {
   async insert(input: NewCommand): Promise<CommandRecord> {
     const now = this.now();
     const done = input.state === 'DONE';
-    const posted = input.side === 'RECEIVED' && input.result != null;
+    const posted = input.post ?? (input.side === 'RECEIVED' && input.result != null);
     const row = await this.run(() =>
       this.db
         .insertInto('commands')
         .values({
           id: input.id,
+          kind: input.kind ?? DEFAULT_COMMAND_KIND,
           side: input.side,
           peer_id: input.peerId,
           version: input.version,
@@ -360,10 +396,15 @@ export class KyselyCommandRepository implements CommandRepository {
 
   async list(filter: CommandListFilter = {}): Promise<CommandRecord[]> {
     const rows = await this.run(() => {
-      let query = this.db.selectFrom('commands').selectAll();
+      let query = this.db
+        .selectFrom('commands')
+        .selectAll()
+        .where('kind', '=', filter.kind ?? DEFAULT_COMMAND_KIND);
       if (filter.side !== undefined) query = query.where('side', '=', filter.side);
       if (filter.peerId !== undefined) query = query.where('peer_id', '=', filter.peerId);
       if (filter.command !== undefined) query = query.where('command', '=', filter.command);
+      if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference);
+      if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
       if (filter.state !== undefined) {
         const states = typeof filter.state === 'string' ? [filter.state] : [...filter.state];
         if (states.length === 0) return Promise.resolve([]);
@@ -489,8 +530,9 @@ export class KyselyCommandRepository implements CommandRepository {
     return done !== undefined;
   }
 
-  async expire(side: CommandSide, now: Date): Promise<CommandRecord[]> {
+  async expire(side: CommandSide, now: Date, options: ExpireOptions = {}): Promise<CommandRecord[]> {
     const at = toDbTime(now);
+    const result = options.timeoutResult === undefined ? TIMEOUT_RESULT : options.timeoutResult;
     const rows = await this.run(() =>
       this.db
         .updateTable('commands')
@@ -499,10 +541,16 @@ export class KyselyCommandRepository implements CommandRepository {
           outcome: 'TIMEOUT',
           completed_at: at,
           updated_at: at,
-          ...(side === 'RECEIVED'
-            ? { result: TIMEOUT_RESULT, delivery_state: 'PENDING', next_attempt_at: at, attempts: 0 }
+          ...(side === 'RECEIVED' && result !== null
+            ? {
+                result: typeof result === 'string' ? result : json(result),
+                delivery_state: 'PENDING',
+                next_attempt_at: at,
+                attempts: 0,
+              }
             : {}),
         })
+        .where('kind', '=', options.kind ?? DEFAULT_COMMAND_KIND)
         .where('side', '=', side)
         .where('state', '=', 'WAITING')
         .where('deadline', '<=', at)
@@ -512,7 +560,7 @@ export class KyselyCommandRepository implements CommandRepository {
     return rows.map(commandFromRow);
   }
 
-  async claimResults(options: ClaimOptions): Promise<CommandRecord[]> {
+  async claimResults(options: ClaimOptions & { kind?: CommandKind }): Promise<CommandRecord[]> {
     if (!Number.isFinite(options.leaseMs) || options.leaseMs <= 0)
       throw new TypeError('leaseMs must be positive');
     if (options.limit <= 0) return [];
@@ -522,6 +570,7 @@ export class KyselyCommandRepository implements CommandRepository {
       let picked = this.db
         .selectFrom('commands as c')
         .select('c.id')
+        .where('c.kind', '=', options.kind ?? DEFAULT_COMMAND_KIND)
         .where('c.delivery_state', '=', 'PENDING')
         .where('c.next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('c.locked_until', 'is', null), eb('c.locked_until', '<=', now)]))
@@ -601,7 +650,7 @@ export class KyselyCommandRepository implements CommandRepository {
     return row !== undefined;
   }
 
-  async retryResults(filter: { peerId?: string }, now: Date): Promise<number> {
+  async retryResults(filter: { peerId?: string; kind?: CommandKind }, now: Date): Promise<number> {
     const at = toDbTime(now);
     const result = await this.run(() => {
       let query = this.db
@@ -613,7 +662,8 @@ export class KyselyCommandRepository implements CommandRepository {
           first_failure_at: null,
           updated_at: at,
         })
-        .where('delivery_state', '=', 'FAILED');
+        .where('delivery_state', '=', 'FAILED')
+        .where('kind', '=', filter.kind ?? DEFAULT_COMMAND_KIND);
       if (filter.peerId !== undefined) query = query.where('peer_id', '=', filter.peerId);
       return query.executeTakeFirst();
     });

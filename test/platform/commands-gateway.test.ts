@@ -237,7 +237,12 @@ describe('the charge point simulator', () => {
     await sim.dispatch({ kind: 'CLEAR_CHARGING_PROFILE', commandId: unknown, sessionId: 'nope', at: at(1) });
     await sim.idle();
     assert.equal(r.results.get(set)?.result, 'ACCEPTED');
-    assert.deepEqual(r.results.get(get)?.data?.charging_profile, profile);
+    // The active profile as the charge point computes it: 16 A per phase × 230 V × 3 phases, in W.
+    assert.deepEqual(r.results.get(get)?.data?.charging_profile, {
+      charging_rate_unit: 'W',
+      duration: 900,
+      charging_profile_period: [{ start_period: 0, limit: 11040 }],
+    });
     assert.equal(r.results.get(unknown)?.result, 'UNKNOWN');
     await sim.close();
   });

@@ -29,7 +29,17 @@ describe('validateNodeConfig', () => {
       publicUrl: 'http://127.0.0.1:8080',
       parties: [{ country_code: 'NL', party_id: 'RMK', role: 'CPO', business_details: { name: 'NL RMK' } }],
       versions: ['2.1.1', '2.2.1', '2.3.0'],
-      modules: ['cdrs', 'commands', 'credentials', 'locations', 'sessions', 'tariffs', 'tokens', 'versions'],
+      modules: [
+        'cdrs',
+        'chargingprofiles',
+        'commands',
+        'credentials',
+        'locations',
+        'sessions',
+        'tariffs',
+        'tokens',
+        'versions',
+      ],
       dev: true,
       adminToken: undefined,
       pagination: { defaultLimit: 100, maxLimit: 1000 },
@@ -100,11 +110,11 @@ describe('validateNodeConfig', () => {
 
   test('a module that exists but is not implemented yet is refused by name', () => {
     try {
-      validateNodeConfig({ ...base, modules: ['chargingprofiles'] });
+      validateNodeConfig({ ...base, modules: ['hubclientinfo'] });
       assert.fail('accepted');
     } catch (error) {
       assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /modules: module 'chargingprofiles' is not implemented/);
+      assert.match(error.message, /modules: module 'hubclientinfo' is not implemented/);
     }
   });
 

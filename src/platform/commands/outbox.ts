@@ -21,9 +21,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fromCanonical } from '../../model/index.js';
-import { rowsFor } from '../../protocol/index.js';
-import type { CommandRecord, CommandRepository } from '../../store/commands.js';
-import type { Store } from '../../store/types.js';
+import { type EndpointRow, rowsFor } from '../../protocol/index.js';
+import type { CommandKind, CommandRecord, CommandRepository } from '../../store/commands.js';
+import type { PeerRecord, Store } from '../../store/types.js';
 import type { ClientFactory } from '../credentials.js';
 import { describeClientError } from '../credentials.js';
 import { classifyFailure, retryDelay } from '../delivery/worker.js';
@@ -41,6 +41,38 @@ export interface CommandsWorkerDeps {
   onSentExpired?: (ids: string[]) => void;
   workerId?: string;
   random?: () => number;
+  /**
+   * The rows this worker serves (default `commands`). Another module keeping its requests in the
+   * commands table (the Charging Profiles module) runs its own worker over its kind, with:
+   */
+  kind?: CommandKind;
+  /** What to send for a row (default: its CommandResult to its response_url); a string: why nothing can be sent. */
+  outgoing?: (record: CommandRecord, peer: PeerRecord) => OutgoingPost | string;
+  /** The result a RECEIVED row gets when the charge point does not answer in time (see ExpireOptions). */
+  timeoutResult?: Record<string, unknown> | null;
+}
+
+/** One post of the outbox: a row of the endpoint table, where, and the body in the row's version. */
+export interface OutgoingPost {
+  row: EndpointRow;
+  url: string;
+  body: unknown;
+  params?: Record<string, string>;
+}
+
+/** The Commands module's post: the CommandResult to the sender's response_url. */
+export function commandResultPost(record: CommandRecord): OutgoingPost | string {
+  const row = rowsFor(record.version, 'commands', 'SENDER').find((r) => r.method === 'POST');
+  const url = record.request.response_url;
+  if (row === undefined || typeof url !== 'string' || record.result === null) {
+    return 'the command has no response_url or no result';
+  }
+  return {
+    row,
+    url,
+    body: fromCanonical('CommandResult', record.version, record.result).value,
+    params: { command: record.command, uid: record.id },
+  };
 }
 
 export interface CommandsRoundResult {
@@ -66,8 +98,15 @@ const clip = (text: string) =>
 
 export function createCommandsWorker(deps: CommandsWorkerDeps): CommandsWorker {
   const { store, repository, settings, log } = deps;
-  const workerId = deps.workerId ?? `${hostname()}:${process.pid}:commands:${randomUUID().slice(0, 8)}`;
+  const workerId =
+    deps.workerId ?? `${hostname()}:${process.pid}:${deps.kind ?? 'commands'}:${randomUUID().slice(0, 8)}`;
   const random = deps.random ?? Math.random;
+  const kind = deps.kind ?? 'commands';
+  const outgoing = deps.outgoing ?? commandResultPost;
+  const expireOptions = {
+    kind,
+    ...(deps.timeoutResult === undefined ? {} : { timeoutResult: deps.timeoutResult }),
+  };
 
   /** Posts one result; the row's outcome is recorded here. */
   async function post(record: CommandRecord): Promise<'delivered' | 'failed'> {
@@ -81,18 +120,19 @@ export function createCommandsWorker(deps: CommandsWorkerDeps): CommandsWorker {
     if (peer === undefined || peer.status !== 'REGISTERED' || peer.outgoingToken === null) {
       return giveUp(`the sender is no longer registered (${peer?.status ?? 'unknown peer'})`);
     }
-    const row = rowsFor(record.version, 'commands', 'SENDER').find((r) => r.method === 'POST');
-    const url = record.request.response_url;
-    if (row === undefined || typeof url !== 'string' || record.result === null) {
-      return giveUp('the command has no response_url or no result');
-    }
+    let post: OutgoingPost | string;
     try {
-      const body = fromCanonical('CommandResult', record.version, record.result).value;
+      post = outgoing(record, peer);
+    } catch (error) {
+      post = `the result cannot be written in ${record.version}: ${describeClientError(error)}`;
+    }
+    if (typeof post === 'string') return giveUp(post);
+    try {
       const client = deps.clientFactory({ version: record.version, token: peer.outgoingToken });
-      await client.callEndpoint(row, {
-        url,
-        body,
-        params: { command: record.command, uid: record.id },
+      await client.callEndpoint(post.row, {
+        url: post.url,
+        body: post.body,
+        ...(post.params === undefined ? {} : { params: post.params }),
         signal: AbortSignal.timeout(settings.requestTimeoutMs),
       });
       await repository.resultDelivered(record.id, workerId);
@@ -125,11 +165,11 @@ export function createCommandsWorker(deps: CommandsWorkerDeps): CommandsWorker {
   /** Overdue commands of both sides end as TIMEOUT; returns how many. */
   async function sweep(now: Date): Promise<number> {
     swept = now.getTime();
-    const received = await repository.expire('RECEIVED', now);
+    const received = await repository.expire('RECEIVED', now, expireOptions);
     for (const r of received) {
       log.info({ commandId: r.id, command: r.command }, 'the charge point did not answer in time: TIMEOUT');
     }
-    const sent = await repository.expire('SENT', now);
+    const sent = await repository.expire('SENT', now, expireOptions);
     if (sent.length > 0) deps.onSentExpired?.(sent.map((r) => r.id));
     return received.length + sent.length;
   }
@@ -146,6 +186,7 @@ export function createCommandsWorker(deps: CommandsWorkerDeps): CommandsWorker {
       now,
       limit: settings.concurrency,
       leaseMs: settings.leaseMs,
+      kind,
     });
     const outcomes = await Promise.all(claimed.map(post));
     return {

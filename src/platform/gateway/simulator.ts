@@ -13,11 +13,20 @@
  *   REJECTED when another reservation holds it;
  * - CANCEL_RESERVATION: ACCEPTED and the EVSE AVAILABLE again, or UNKNOWN_RESERVATION;
  * - UNLOCK_CONNECTOR: ACCEPTED, REJECTED while a session runs on that connector;
- * - the charging profile commands: kept per running session (ACCEPTED), UNKNOWN otherwise.
+ * - the charging profile commands (smart charging): SET_CHARGING_PROFILE replaces the running
+ *   session's profile, CLEAR_CHARGING_PROFILE drops it, GET_ACTIVE_CHARGING_PROFILE answers the
+ *   ActiveChargingProfile for the asked duration; each ACCEPTED, UNKNOWN when the session does not
+ *   run here. The profile is obeyed: it caps the power the session draws (see below).
  *
  * The virtual meter is deterministic: a running session draws `powerKw` (default 11 kW) from
- * its start; energy is power × elapsed time on the clock (`now`). A meter value is reported at
- * the start, every `sampleIntervalMs` of real time while it runs, and at the stop.
+ * its start, capped by its charging profile's limit of the moment (W, or A × `voltage` ×
+ * `phases`; a profile without start_date_time counts from the session's start; before its first
+ * period and after its duration it does not limit) and by a local limit (`setLocalLimit`, the
+ * CPO's load balancing). Energy is that power integrated over the clock (`now`). A meter value is
+ * reported at the start, every `sampleIntervalMs` of real time while it runs, whenever the
+ * profile or local limit changes (the new power from then on), and at the stop. A change of the
+ * profile or local limit is also reported as the session's new ActiveChargingProfile
+ * (ChargePointEvents.activeChargingProfile, over `activeProfileDurationS`).
  *
  * `override` lets a test make a charge point misbehave: answer something else, or never answer
  * ('silent').
@@ -41,6 +50,11 @@ export interface SimulatorOptions {
   sampleIntervalMs?: number;
   /** The charge point answers this long after a command arrives. Default 0 (next turn of the event loop). */
   answerDelayMs?: number;
+  /** Volts and phases a limit in A is multiplied by (A per phase, as profiles give it). Defaults 230 and 3. */
+  voltage?: number;
+  phases?: number;
+  /** The span of the ActiveChargingProfile reported when a session's limit changes, seconds. Default 3600. */
+  activeProfileDurationS?: number;
   /** A test's say instead of the simulated charge point's: an answer, 'silent' (never answers), or undefined (obey). */
   override?: (command: ChargePointCommand) => ChargePointAnswer | 'silent' | undefined;
   now?: () => Date;
@@ -54,6 +68,10 @@ export interface SimulatedSession {
   tokenUid: string;
   /** kWh so far on the virtual meter. */
   energyKwh: number;
+  /** kW drawn now (the profile and local limit applied). */
+  powerKw: number;
+  /** The charging profile set on it (canonical ChargingProfile), if any. */
+  profile?: Record<string, unknown>;
 }
 
 export interface SimulatedReservation {
@@ -78,6 +96,12 @@ export interface SimulatedGateway extends ChargePointGateway {
    * no such reservation.
    */
   cancelReservation(reservationId: string): Promise<boolean>;
+  /**
+   * The CPO limits a running session locally (load balancing between EVSEs), kW; undefined
+   * lifts the limit. Reported like a profile change (a meter value, the new
+   * ActiveChargingProfile). False when no such session runs.
+   */
+  setLocalLimit(sessionId: string, kw: number | undefined): Promise<boolean>;
 }
 
 interface Running {
@@ -89,7 +113,13 @@ interface Running {
   /** Every step of this session runs after the previous one (meter values, the stop). */
   chain: Promise<void>;
   stopping: boolean;
+  /** kWh on the meter at `settledAt`; the energy after it follows from the limits in force. */
+  settledKwh: number;
+  settledAt: Date;
   profile?: Record<string, unknown>;
+  /** When the profile's periods count from (its start_date_time, or the session's start). */
+  profileStart?: Date;
+  localLimitKw?: number;
 }
 
 interface Held extends SimulatedReservation {
@@ -101,6 +131,9 @@ const evseKey = (at: EvseRef): string =>
 
 export function createSimulatedGateway(options: SimulatorOptions = {}): SimulatedGateway {
   const powerKw = options.powerKw ?? 11;
+  const voltage = options.voltage ?? 230;
+  const phases = options.phases ?? 3;
+  const activeProfileDurationS = options.activeProfileDurationS ?? 3600;
   const sampleIntervalMs = options.sampleIntervalMs ?? 60_000;
   const answerDelayMs = options.answerDelayMs ?? 0;
   const now = options.now ?? (() => new Date());
@@ -121,8 +154,83 @@ export function createSimulatedGateway(options: SimulatorOptions = {}): Simulate
     return events;
   };
 
+  /** The profile's periods, by start (seconds from the profile's start). */
+  function periodsOf(profile: Record<string, unknown>): { start: number; limit: number }[] {
+    const list = Array.isArray(profile.charging_profile_period) ? profile.charging_profile_period : [];
+    return (list as Record<string, unknown>[])
+      .map((p) => ({ start: Number(p.start_period), limit: Number(p.limit) }))
+      .filter((p) => Number.isFinite(p.start) && Number.isFinite(p.limit))
+      .sort((a, b) => a.start - b.start);
+  }
+
+  /** kW the session's profile allows at `t` (Infinity: no limit then). */
+  function profileLimitKw(run: Running, t: number): number {
+    if (run.profile === undefined || run.profileStart === undefined) return Number.POSITIVE_INFINITY;
+    const offsetS = (t - run.profileStart.getTime()) / 1000;
+    const duration = run.profile.duration;
+    if (offsetS < 0 || (typeof duration === 'number' && offsetS >= duration)) return Number.POSITIVE_INFINITY;
+    const period = periodsOf(run.profile)
+      .filter((p) => p.start <= offsetS)
+      .at(-1);
+    if (period === undefined) return Number.POSITIVE_INFINITY;
+    return run.profile.charging_rate_unit === 'A'
+      ? (period.limit * voltage * phases) / 1000
+      : period.limit / 1000;
+  }
+
+  const powerAt = (run: Running, t: number): number =>
+    Math.max(0, Math.min(powerKw, profileLimitKw(run, t), run.localLimitKw ?? Number.POSITIVE_INFINITY));
+
+  /** The instants in (from, to) where the profile's limit may change. */
+  function edges(run: Running, from: number, to: number): number[] {
+    if (run.profile === undefined || run.profileStart === undefined) return [];
+    const start = run.profileStart.getTime();
+    const instants = periodsOf(run.profile).map((p) => start + p.start * 1000);
+    if (typeof run.profile.duration === 'number') instants.push(start + run.profile.duration * 1000);
+    return [...new Set(instants)].filter((t) => t > from && t < to).sort((a, b) => a - b);
+  }
+
+  /** kWh drawn between two instants: the power is constant between the profile's edges. */
+  function energyBetween(run: Running, from: number, to: number): number {
+    if (to <= from) return 0;
+    let kwh = 0;
+    let at = from;
+    for (const edge of [...edges(run, from, to), to]) {
+      kwh += (powerAt(run, at) * (edge - at)) / 3_600_000;
+      at = edge;
+    }
+    return kwh;
+  }
+
   const energyAt = (run: Running, at: Date): number =>
-    Math.max(0, (powerKw * (at.getTime() - run.start.getTime())) / 3_600_000);
+    run.settledKwh + energyBetween(run, run.settledAt.getTime(), at.getTime());
+
+  /** Fixes the meter at `at` before the limits change (what was drawn stays drawn). */
+  function settle(run: Running, at: Date): void {
+    if (at.getTime() <= run.settledAt.getTime()) return;
+    run.settledKwh = energyAt(run, at);
+    run.settledAt = at;
+  }
+
+  const formatTime = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const tenth = (value: number) => Math.round(value * 10) / 10;
+
+  /** The ActiveChargingProfile of a session from `from` for `durationS`: the power it will draw, in W. */
+  function activeProfile(run: Running, from: Date, durationS: number): Record<string, unknown> {
+    const start = from.getTime();
+    const end = start + durationS * 1000;
+    const periods: { start_period: number; limit: number }[] = [];
+    for (const at of [start, ...edges(run, start, end)]) {
+      const limit = tenth(powerAt(run, at) * 1000);
+      if (periods.at(-1)?.limit !== limit) {
+        periods.push({ start_period: Math.round((at - start) / 1000), limit });
+      }
+    }
+    return {
+      start_date_time: formatTime(from),
+      charging_profile: { charging_rate_unit: 'W', duration: durationS, charging_profile_period: periods },
+    };
+  }
 
   /** Runs `step` after the session's previous steps; errors are logged, never thrown. */
   function onSession(run: Running, step: () => Promise<void>): Promise<void> {
@@ -136,7 +244,32 @@ export function createSimulatedGateway(options: SimulatorOptions = {}): Simulate
   }
 
   function sample(run: Running, at: Date) {
-    return { time: at, energyKwh: energyAt(run, at), powerKw };
+    const power = powerAt(run, at.getTime());
+    // Held at 0 by a limit while the car wants to charge: the EVSE suspended delivery (TIME, not parking).
+    return {
+      time: at,
+      energyKwh: energyAt(run, at),
+      powerKw: power,
+      ...(power === 0 ? { evseSuspended: true } : {}),
+    };
+  }
+
+  /**
+   * The session's limits change now: the meter is settled under the old ones, `change` applied,
+   * a meter value with the new power and the new ActiveChargingProfile reported.
+   */
+  async function limitsChange(run: Running, change: () => void, commandId?: string): Promise<void> {
+    const at = now();
+    settle(run, at);
+    change();
+    await onSession(run, async () => {
+      await connected().meterValues(run.sessionId, sample(run, at));
+      await connected().activeChargingProfile?.(
+        run.sessionId,
+        activeProfile(run, at, activeProfileDurationS),
+        commandId,
+      );
+    });
   }
 
   function scheduleSamples(run: Running): void {
@@ -180,6 +313,8 @@ export function createSimulatedGateway(options: SimulatorOptions = {}): Simulate
         timer: undefined,
         chain: Promise.resolve(),
         stopping: false,
+        settledKwh: 0,
+        settledAt: when,
       };
       await connected().sessionStarted({ commandId: command.commandId, at: command.at, when, sessionId });
       if (reservation !== undefined) releaseReservation(reservation);
@@ -289,30 +424,42 @@ export function createSimulatedGateway(options: SimulatorOptions = {}): Simulate
     return { result: 'ACCEPTED' };
   }
 
-  function profiles(command: ChargePointCommand): ChargePointAnswer {
+  async function profiles(command: ChargePointCommand): Promise<ChargePointAnswer> {
     if (!('sessionId' in command)) return { result: 'REJECTED' };
     const run = running.get(command.sessionId);
-    if (run === undefined) return { result: 'UNKNOWN' };
+    if (run === undefined || run.stopping) return { result: 'UNKNOWN' };
     switch (command.kind) {
-      case 'SET_CHARGING_PROFILE':
-        run.profile = command.profile;
+      case 'SET_CHARGING_PROFILE': {
+        const profile = command.profile;
+        const start =
+          typeof profile.start_date_time === 'string' ? new Date(profile.start_date_time) : run.start;
+        if (Number.isNaN(start.getTime()) || periodsOf(profile).length === 0) {
+          return { result: 'REJECTED', message: 'the profile has no usable period' };
+        }
+        await limitsChange(
+          run,
+          () => {
+            run.profile = profile;
+            run.profileStart = start;
+          },
+          command.commandId,
+        );
         return { result: 'ACCEPTED' };
+      }
       case 'CLEAR_CHARGING_PROFILE':
-        delete run.profile;
+        // Nothing set: nothing found to clear (OCPP's ClearChargingProfile answers Unknown).
+        if (run.profile === undefined) return { result: 'UNKNOWN' };
+        await limitsChange(
+          run,
+          () => {
+            delete run.profile;
+            delete run.profileStart;
+          },
+          command.commandId,
+        );
         return { result: 'ACCEPTED' };
       case 'GET_ACTIVE_CHARGING_PROFILE':
-        return {
-          result: 'ACCEPTED',
-          data: {
-            start_date_time: now()
-              .toISOString()
-              .replace(/\.\d{3}Z$/, 'Z'),
-            charging_profile: run.profile ?? {
-              charging_rate_unit: 'W',
-              charging_profile_period: [{ start_period: 0, limit: powerKw * 1000 }],
-            },
-          },
-        };
+        return { result: 'ACCEPTED', data: activeProfile(run, now(), command.durationS) };
       default:
         return { result: 'REJECTED' };
     }
@@ -384,6 +531,8 @@ export function createSimulatedGateway(options: SimulatorOptions = {}): Simulate
         start: run.start,
         tokenUid: run.tokenUid,
         energyKwh: energyAt(run, now()),
+        powerKw: powerAt(run, now().getTime()),
+        ...(run.profile === undefined ? {} : { profile: run.profile }),
       })),
     reservations: () => [...reservations.values()].map(({ timer: _timer, ...held }) => ({ ...held })),
     async idle() {
@@ -395,6 +544,15 @@ export function createSimulatedGateway(options: SimulatorOptions = {}): Simulate
       releaseReservation(held);
       if (!busy.has(evseKey(held.at))) await connected().evseStatus(held.at, 'AVAILABLE');
       await connected().reservationCanceled(reservationId);
+      return true;
+    },
+    async setLocalLimit(sessionId, kw) {
+      const run = running.get(sessionId);
+      if (run === undefined || run.stopping) return false;
+      await limitsChange(run, () => {
+        if (kw === undefined) delete run.localLimitKw;
+        else run.localLimitKw = Math.max(0, kw);
+      });
       return true;
     },
   };

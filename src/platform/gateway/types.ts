@@ -112,6 +112,18 @@ export interface ChargePointEvents {
   evseStatus(at: EvseRef, status: string, when?: Date): Promise<void>;
   /** A reservation ended at the charge point before its expiry (canceled by the CPO). */
   reservationCanceled(reservationId: string): Promise<void>;
+  /**
+   * The profile a running session is charged under changed (a profile set or cleared, a local
+   * limit such as load balancing): `active` is the canonical ActiveChargingProfile as the charge
+   * point computed it. `commandId`: the charging profile command that caused the change, if one
+   * did. Present once the Charging Profiles module is on (it forwards the change to the parties
+   * that set a profile on the session).
+   */
+  activeChargingProfile?(
+    sessionId: string,
+    active: Record<string, unknown>,
+    commandId?: string,
+  ): Promise<void>;
 }
 
 export interface ChargePointGateway {

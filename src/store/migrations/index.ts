@@ -8,12 +8,14 @@ import { m0001_peers } from './0001_peers.js';
 import { m0002_objects_deliveries } from './0002_objects_deliveries.js';
 import { m0003_more_object_modules } from './0003_more_object_modules.js';
 import { m0004_commands } from './0004_commands.js';
+import { m0005_command_kinds } from './0005_command_kinds.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_peers': m0001_peers,
   '0002_objects_deliveries': m0002_objects_deliveries,
   '0003_more_object_modules': m0003_more_object_modules,
   '0004_commands': m0004_commands,
+  '0005_command_kinds': m0005_command_kinds,
 };
 
 export const migrationProvider: MigrationProvider = {
