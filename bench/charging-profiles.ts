@@ -13,29 +13,13 @@
  *
  * Run alone: `node dist/bench/charging-profiles.js`.
  */
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/http/app.js';
-import { chargingProfilesModule } from '../src/platform/charging-profiles/module.js';
-import {
-  type ChargingProfilesService,
-  createChargingProfilesService,
-} from '../src/platform/charging-profiles/service.js';
+import type { ChargingProfilesService } from '../src/platform/charging-profiles/service.js';
 import type { ProfileRequest } from '../src/platform/charging-profiles/types.js';
-import { commandsModule } from '../src/platform/commands/module.js';
-import { type CommandsService, createCommandsService } from '../src/platform/commands/service.js';
-import { validateNodeConfig } from '../src/platform/config.js';
-import { createSimulatedGateway } from '../src/platform/gateway/simulator.js';
-import { generateSeed } from '../src/platform/seed/index.js';
-import { formatDateTime } from '../src/protocol/index.js';
-import { openStore, type SqlStore } from '../src/store/database.js';
 import type { BenchResult } from './harness.js';
+import { benchToken, ms, percentile, publishLocations, withTwoNodes } from './two-nodes.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,79 +28,6 @@ export interface ChargingProfilesBenchOptions {
   clients?: number;
   /** Seconds per measurement (default 4). */
   seconds?: number;
-}
-
-interface Node {
-  app: FastifyInstance;
-  store: SqlStore;
-  commands: CommandsService;
-  profiles: ChargingProfilesService;
-  close(): Promise<void>;
-}
-
-async function startNode(dir: string, name: string, parties: string[]): Promise<Node> {
-  const store = openStore(`sqlite:${join(dir, `${name}.db`)}`);
-  await store.migrate();
-  const config = validateNodeConfig({ publicUrl: 'http://127.0.0.1:1', parties, versions: ['2.2.1'] });
-  let commands: CommandsService | undefined;
-  let profiles: ChargingProfilesService | undefined;
-  const app = buildApp({
-    config,
-    store,
-    logger: false,
-    modules: [
-      commandsModule({ commands: () => commands as CommandsService }),
-      chargingProfilesModule({ chargingProfiles: () => profiles as ChargingProfilesService }),
-    ],
-  });
-  const gateway = createSimulatedGateway({ sampleIntervalMs: 0 });
-  const c = createCommandsService({
-    config,
-    store,
-    chargingSessions: app.platform.chargingSessions,
-    publisher: app.platform.publisher,
-    gateway,
-  });
-  const p = createChargingProfilesService({ config, store, gateway, events: c.chargePointEvents });
-  commands = c;
-  profiles = p;
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  config.publicUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  c.start();
-  p.start();
-  return {
-    app,
-    store,
-    commands: c,
-    profiles: p,
-    close: async () => {
-      await p.stop();
-      await c.stop();
-      await app.platform.delivery.stop();
-      await app.close();
-      await store.close();
-    },
-  };
-}
-
-async function startBare(): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      const body = `{"data":{"result":"ACCEPTED","timeout":40},"status_code":1000,"timestamp":"${new Date().toISOString().slice(0, 19)}Z"}`;
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 type Kind = ProfileRequest['type'] | 'BASELINE';
@@ -160,56 +71,27 @@ async function loops(
 }
 
 const rate = (run: Run) => (run.requests / run.ms) * 1000;
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export async function runChargingProfilesBenchmarks(
   options: ChargingProfilesBenchOptions = {},
 ): Promise<{ results: BenchResult[]; notes: string[] }> {
   const clients = options.clients ?? 16;
   const seconds = options.seconds ?? 4;
-  const dir = mkdtempSync(join(tmpdir(), 'roamkit-bench-profiles-'));
-  const [cpo, sender] = await Promise.all([
-    startNode(dir, 'cpo', ['NL:CPO:CPO']),
-    startNode(dir, 'sender', ['DE:MSP:EMSP', 'DE:SCP:SCSP']),
-  ]);
-  const bare = await startBare();
-  try {
-    const invite = await cpo.app.platform.credentials.invitePeer({ name: 'sender' });
-    const peer = await sender.app.platform.credentials.registerWithPeer({
-      versionsUrl: invite.versionsUrl,
-      token: invite.token,
-      name: 'CPO',
-    });
-    const seed = generateSeed({
+  const spec = {
+    dirPrefix: 'roamkit-bench-profiles-',
+    senderName: 'sender',
+    senderParties: ['DE:MSP:EMSP', 'DE:SCP:SCSP'],
+    options: { chargingProfiles: true },
+  };
+  return withTwoNodes(spec, async ({ cpo, sender, peer, bare }) => {
+    const profiles = sender.profiles as ChargingProfilesService;
+    const locations = await publishLocations(cpo, {
       locations: clients,
       seed: 'bench-profiles',
-      party: { country_code: 'NL', party_id: 'CPO' },
-      now: new Date(Date.now() - 3_600_000),
       tariffs: 1,
+      capabilities: ['RFID_READER', 'REMOTE_START_STOP_CAPABLE', 'CHARGING_PROFILE_CAPABLE'],
     });
-    const locations: Json[] = (seed.locations as unknown as Json[]).map((location) => ({
-      ...location,
-      evses: (location.evses as Json[]).map((evse) => ({
-        ...evse,
-        status: 'AVAILABLE',
-        capabilities: ['RFID_READER', 'REMOTE_START_STOP_CAPABLE', 'CHARGING_PROFILE_CAPABLE'],
-      })),
-    }));
-    await cpo.app.platform.publisher.putAll([
-      { module: 'tariffs', documents: seed.tariffs as unknown as Json[] },
-      { module: 'locations', documents: locations },
-    ]);
-    const token = {
-      country_code: 'DE',
-      party_id: 'MSP',
-      uid: 'BENCH0001',
-      type: 'APP_USER',
-      contract_id: 'DE-MSP-CBENCH0001',
-      issuer: 'MSP Mobility',
-      valid: true,
-      whitelist: 'ALLOWED',
-      last_updated: formatDateTime(new Date(Date.now() - 60_000)),
-    };
+    const token = benchToken();
     // One running session per client.
     const sessions: string[] = [];
     for (const location of locations) {
@@ -226,8 +108,7 @@ export async function runChargingProfilesBenchmarks(
     }
     cpo.app.platform.delivery.start();
 
-    const request = async (r: ProfileRequest) =>
-      (await sender.profiles.sendAndWait(peer.id, r)).outcome ?? 'NONE';
+    const request = async (r: ProfileRequest) => (await profiles.sendAndWait(peer.id, r)).outcome ?? 'NONE';
     const profileLoop = () =>
       loops(clients, seconds, async (client, round, time) => {
         const sessionId = sessions[client] as string;
@@ -292,11 +173,7 @@ export async function runChargingProfilesBenchmarks(
       ...(run.failures.length === 0 ? [] : [`  not ACCEPTED: ${run.failures.join(', ')}`]),
     ];
     return { results, notes };
-  } finally {
-    await new Promise((resolve) => bare.server.close(resolve));
-    await Promise.all([cpo.close(), sender.close()]);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const invokedDirectly =

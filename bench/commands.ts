@@ -19,23 +19,12 @@
  *
  * Run alone: `node dist/bench/commands.js`.
  */
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/http/app.js';
-import { commandsModule } from '../src/platform/commands/module.js';
-import { type CommandsService, createCommandsService } from '../src/platform/commands/service.js';
-import { validateNodeConfig } from '../src/platform/config.js';
-import { createSimulatedGateway } from '../src/platform/gateway/simulator.js';
-import { generateSeed } from '../src/platform/seed/index.js';
-import { formatDateTime, MODULE_IDS } from '../src/protocol/index.js';
-import { openStore, type SqlStore } from '../src/store/database.js';
+import type { CommandsService } from '../src/platform/commands/service.js';
 import type { BenchResult } from './harness.js';
+import { benchToken, ms, percentile, publishLocations, withTwoNodes } from './two-nodes.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,73 +33,6 @@ export interface CommandsBenchOptions {
   clients?: number;
   /** Seconds per measurement (default 4). */
   seconds?: number;
-}
-
-interface Node {
-  app: FastifyInstance;
-  store: SqlStore;
-  commands: CommandsService;
-  close(): Promise<void>;
-}
-
-async function startNode(dir: string, name: string, party: string): Promise<Node> {
-  const store = openStore(`sqlite:${join(dir, `${name}.db`)}`);
-  await store.migrate();
-  const base = validateNodeConfig({ publicUrl: 'http://127.0.0.1:1', parties: [party], versions: ['2.2.1'] });
-  const config = {
-    ...base,
-    modules: MODULE_IDS.filter((id) => base.modules.includes(id) || id === 'commands'),
-  };
-  let commands: CommandsService | undefined;
-  const app = buildApp({
-    config,
-    store,
-    logger: false,
-    modules: [commandsModule({ commands: () => commands as CommandsService })],
-  });
-  const service = createCommandsService({
-    config,
-    store,
-    chargingSessions: app.platform.chargingSessions,
-    publisher: app.platform.publisher,
-    gateway: createSimulatedGateway({ sampleIntervalMs: 0 }),
-  });
-  commands = service;
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  config.publicUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  service.start();
-  return {
-    app,
-    store,
-    commands: service,
-    close: async () => {
-      await service.stop();
-      await app.platform.delivery.stop();
-      await app.close();
-      await store.close();
-    },
-  };
-}
-
-/** A bare server answering every POST with a fixed envelope (the baseline). */
-async function startBare(): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      const body = `{"data":{"result":"ACCEPTED","timeout":40},"status_code":1000,"timestamp":"${new Date().toISOString().slice(0, 19)}Z"}`;
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 interface Run {
@@ -147,46 +69,26 @@ async function loops(
 }
 
 const rate = (run: Run) => (run.commands / run.ms) * 1000;
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export async function runCommandsBenchmarks(
   options: CommandsBenchOptions = {},
 ): Promise<{ results: BenchResult[]; notes: string[] }> {
   const clients = options.clients ?? 16;
   const seconds = options.seconds ?? 4;
-  const dir = mkdtempSync(join(tmpdir(), 'roamkit-bench-commands-'));
-  const [cpo, emsp] = await Promise.all([
-    startNode(dir, 'cpo', 'NL:CPO:CPO'),
-    startNode(dir, 'emsp', 'DE:MSP:EMSP'),
-  ]);
-  const bare = await startBare();
-  try {
-    const invite = await cpo.app.platform.credentials.invitePeer({ name: 'eMSP' });
-    const peer = await emsp.app.platform.credentials.registerWithPeer({
-      versionsUrl: invite.versionsUrl,
-      token: invite.token,
-      name: 'CPO',
-    });
+  const spec = {
+    dirPrefix: 'roamkit-bench-commands-',
+    senderName: 'eMSP',
+    senderParties: ['DE:MSP:EMSP'],
+    options: { forceCommands: true },
+  };
+  return withTwoNodes(spec, async ({ cpo, sender: emsp, peer, bare }) => {
     // One Location per client, every EVSE free and capable of everything.
-    const seed = generateSeed({
+    const locations = await publishLocations(cpo, {
       locations: clients,
       seed: 'bench-commands',
-      party: { country_code: 'NL', party_id: 'CPO' },
-      now: new Date(Date.now() - 3_600_000),
       tariffs: 2,
+      capabilities: ['RFID_READER', 'REMOTE_START_STOP_CAPABLE', 'UNLOCK_CAPABLE', 'RESERVABLE'],
     });
-    const locations: Json[] = (seed.locations as unknown as Json[]).map((location) => ({
-      ...location,
-      evses: (location.evses as Json[]).map((evse) => ({
-        ...evse,
-        status: 'AVAILABLE',
-        capabilities: ['RFID_READER', 'REMOTE_START_STOP_CAPABLE', 'UNLOCK_CAPABLE', 'RESERVABLE'],
-      })),
-    }));
-    await cpo.app.platform.publisher.putAll([
-      { module: 'tariffs', documents: seed.tariffs as unknown as Json[] },
-      { module: 'locations', documents: locations },
-    ]);
     const where = locations.map((l) => {
       const evse = (l.evses as Json[])[0] as Json;
       return {
@@ -195,17 +97,7 @@ export async function runCommandsBenchmarks(
         connector_id: String(((evse.connectors as Json[])[0] as Json).id),
       };
     });
-    const token = {
-      country_code: 'DE',
-      party_id: 'MSP',
-      uid: 'BENCH0001',
-      type: 'APP_USER',
-      contract_id: 'DE-MSP-CBENCH0001',
-      issuer: 'MSP Mobility',
-      valid: true,
-      whitelist: 'ALLOWED',
-      last_updated: formatDateTime(new Date(Date.now() - 60_000)),
-    };
+    const token = benchToken();
     cpo.app.platform.delivery.start();
     const send = async (command: Parameters<CommandsService['send']>[1], request: Json) =>
       (await emsp.commands.sendAndWait(peer.id, command, request)).outcome ?? 'NONE';
@@ -282,11 +174,7 @@ export async function runCommandsBenchmarks(
       `  ${cdrs} sessions started and stopped by command (each with its CDR).`,
     ];
     return { results, notes };
-  } finally {
-    await new Promise((resolve) => bare.server.close(resolve));
-    await Promise.all([cpo.close(), emsp.close()]);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const invokedDirectly =

@@ -13,7 +13,6 @@
  * request as TIMEOUT on both sides.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
@@ -27,12 +26,20 @@ import { commandsModule } from '../../src/platform/commands/module.js';
 import { type CommandsService, createCommandsService } from '../../src/platform/commands/service.js';
 import { type NodeConfig, validateNodeConfig } from '../../src/platform/config.js';
 import { createSimulatedGateway, type SimulatedGateway } from '../../src/platform/gateway/simulator.js';
-import { generateSeed } from '../../src/platform/seed/index.js';
 import { formatDateTime, type OcpiVersion } from '../../src/protocol/index.js';
 import type { CommandRecord } from '../../src/store/commands.js';
 import type { SqlStore } from '../../src/store/database.js';
 import type { PeerRecord } from '../../src/store/types.js';
 import { pgAvailability } from '../store/targets.js';
+import {
+  connect,
+  E,
+  eventually,
+  listenOnLoopback,
+  publishLocation,
+  resultsDownHook,
+  seededLocation,
+} from './async-request-helpers.js';
 import { type Backend, postgresBackend, sqliteBackend } from './helpers.js';
 
 type Json = Record<string, unknown>;
@@ -108,18 +115,8 @@ async function startNode(
     events: commands.chargePointEvents,
     settings: SETTINGS,
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (
-      resultsDown.on &&
-      request.method === 'POST' &&
-      /\/chargingprofiles\/[a-z]+\/[^/]+$/.test(request.url)
-    ) {
-      return reply.code(503).send('down for maintenance');
-    }
-    return undefined;
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  config.publicUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  resultsDownHook(app, resultsDown, /\/chargingprofiles\/[a-z]+\/[^/]+$/);
+  await listenOnLoopback(app, config);
   const c = commands;
   const p = profiles;
   c.start();
@@ -143,21 +140,6 @@ async function startNode(
   };
 }
 
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  ms = 5000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) assert.fail(`not within ${ms} ms: ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
 const DRIVER = {
   country_code: 'DE',
   party_id: 'MSP',
@@ -170,38 +152,20 @@ const DRIVER = {
   last_updated: formatDateTime(new Date(T0)),
 };
 
-const E = (n: number) => `NL*CPO*E000001*${n}`;
 const SMART = ['RFID_READER', 'REMOTE_START_STOP_CAPABLE', 'CHARGING_PROFILE_CAPABLE'];
 
 /** A seeded Location: E1 and E2 take profiles, E3 does not. */
-function location(version: OcpiVersion): { location: Json; tariffs: Json[] } {
-  const seed = generateSeed({
-    locations: 1,
+const location = (version: OcpiVersion) =>
+  seededLocation({
     seed: `profiles-${version}`,
-    party: { country_code: 'NL', party_id: 'CPO' },
     now: new Date(T0),
     tariffs: 1,
+    evses: [
+      { capabilities: SMART },
+      { capabilities: SMART },
+      { capabilities: ['RFID_READER', 'REMOTE_START_STOP_CAPABLE'] },
+    ],
   });
-  const base = seed.locations[0] as unknown as Json;
-  const template = (base.evses as Json[])[0] as Json;
-  const connector = { ...((template.connectors as Json[])[0] as Json), id: '1' };
-  const evse = (n: number, capabilities: string[]): Json => ({
-    ...template,
-    uid: E(n),
-    evse_id: E(n),
-    status: 'AVAILABLE',
-    capabilities,
-    connectors: [connector],
-    physical_reference: String(n),
-  });
-  return {
-    location: {
-      ...base,
-      evses: [evse(1, SMART), evse(2, SMART), evse(3, ['RFID_READER', 'REMOTE_START_STOP_CAPABLE'])],
-    },
-    tariffs: seed.tariffs as unknown as Json[],
-  };
-}
 
 /** A profile in W from the start of charging: `limitW` from now on (the offset from the session's start). */
 const profileFrom = (offsetS: number, limitW: number): Json => ({
@@ -242,24 +206,16 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
         startNode(backend, [version], ['NL:CPO:CPO']),
         startNode(backend, [version], ['DE:MSP:EMSP', 'DE:SCP:SCSP']),
       ]);
-      const invite = await cpo.app.platform.credentials.invitePeer({ name: 'smart charging' });
-      atSender = await sender.app.platform.credentials.registerWithPeer({
-        versionsUrl: invite.versionsUrl,
-        token: invite.token,
-        name: 'CPO',
-      });
+      const peers = await connect(cpo, sender, 'smart charging');
+      atSender = peers.atSender;
       assert.ok(
         atSender.endpoints.some((e) => e.identifier === 'chargingprofiles' && e.role === 'RECEIVER'),
         'the CPO offers the Receiver interface',
       );
-      const atCpo = await cpo.store.peers.findById(invite.peer.id);
-      assert.ok(atCpo?.endpoints.some((e) => e.identifier === 'chargingprofiles' && e.role === 'SENDER'));
-      const seeded = location(version);
-      locationId = String(seeded.location.id);
-      await cpo.app.platform.publisher.putAll([
-        { module: 'tariffs', documents: seeded.tariffs },
-        { module: 'locations', documents: [seeded.location] },
-      ]);
+      assert.ok(
+        peers.atCpo.endpoints.some((e) => e.identifier === 'chargingprofiles' && e.role === 'SENDER'),
+      );
+      locationId = await publishLocation(cpo, location(version));
       sessionId = await startSession(1);
     });
     after(async () => {

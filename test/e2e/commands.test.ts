@@ -33,12 +33,20 @@ import { createHttpGateway, registerGatewayApi } from '../../src/platform/gatewa
 import { createSimulatedGateway, type SimulatedGateway } from '../../src/platform/gateway/simulator.js';
 import type { ChargePointGateway } from '../../src/platform/gateway/types.js';
 import { tokenObjectId } from '../../src/platform/object-modules.js';
-import { generateSeed } from '../../src/platform/seed/index.js';
 import { formatDateTime, MODULE_IDS, OCPI_VERSIONS, type OcpiVersion } from '../../src/protocol/index.js';
 import type { CommandRecord } from '../../src/store/commands.js';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 import type { PeerRecord } from '../../src/store/types.js';
 import { pgAvailability } from '../store/targets.js';
+import {
+  connect,
+  E,
+  eventually,
+  listenOnLoopback,
+  publishLocation,
+  resultsDownHook,
+  seededLocation,
+} from './async-request-helpers.js';
 import { type Backend, postgresBackend, sqliteBackend } from './helpers.js';
 
 type Json = Record<string, unknown>;
@@ -128,14 +136,8 @@ async function startCommandsNode(
     store,
     token: options.gatewayToken,
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (resultsDown.on && request.method === 'POST' && /\/commands\/[A-Z_]+\/[^/]+$/.test(request.url)) {
-      return reply.code(503).send('down for maintenance');
-    }
-    return undefined;
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  config.publicUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  resultsDownHook(app, resultsDown, /\/commands\/[A-Z_]+\/[^/]+$/);
+  await listenOnLoopback(app, config);
   service.start();
   return {
     label: options.label,
@@ -155,21 +157,6 @@ async function startCommandsNode(
   };
 }
 
-async function connect(
-  cpo: CommandsNode,
-  emsp: CommandsNode,
-): Promise<{ atCpo: PeerRecord; atEmsp: PeerRecord }> {
-  const invite = await cpo.app.platform.credentials.invitePeer({ name: 'eMSP' });
-  const atEmsp = await emsp.app.platform.credentials.registerWithPeer({
-    versionsUrl: invite.versionsUrl,
-    token: invite.token,
-    name: 'CPO',
-  });
-  const atCpo = await cpo.store.peers.findById(invite.peer.id);
-  assert.equal(atCpo?.status, 'REGISTERED');
-  return { atCpo, atEmsp };
-}
-
 /** Runs a node's delivery worker until nothing is owed; every attempt must succeed. */
 async function deliverAll(node: CommandsNode): Promise<void> {
   for (let round = 0; round < 50; round++) {
@@ -183,22 +170,6 @@ async function deliverAll(node: CommandsNode): Promise<void> {
     if (open.length === 0) return;
   }
   assert.fail(`${node.label}: deliveries still pending after 50 rounds`);
-}
-
-/** Polls `read` until `done` holds (the other node's worker is running on its own). */
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  ms = 5000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) assert.fail(`not within ${ms} ms: ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
 }
 
 function token(uid: string): Json {
@@ -221,46 +192,28 @@ const UNPUSHED = token('U0000009');
 const FULL = ['RFID_READER', 'REMOTE_START_STOP_CAPABLE', 'UNLOCK_CAPABLE', 'RESERVABLE'];
 
 /** A seeded Location with four EVSEs we control: E1, E2 ready for anything, E3 out of order, E4 without remote capabilities. */
-function commandLocation(version: OcpiVersion): { location: Json; tariffs: Json[] } {
-  const seed = generateSeed({
-    locations: 1,
+const commandLocation = (version: OcpiVersion) =>
+  seededLocation({
     seed: `commands-${version}`,
-    party: { country_code: 'NL', party_id: 'CPO' },
     now: new Date(T0),
     tariffs: 2,
+    evses: [
+      { capabilities: FULL },
+      { capabilities: FULL },
+      { capabilities: FULL, status: 'OUTOFORDER' },
+      { capabilities: ['RFID_READER'] },
+    ],
   });
-  const location = seed.locations[0] as unknown as Json;
-  const template = (location.evses as Json[])[0] as Json;
-  const connector = { ...((template.connectors as Json[])[0] as Json), id: '1' };
-  const evse = (n: number, capabilities: string[], status = 'AVAILABLE'): Json => ({
-    ...template,
-    uid: `NL*CPO*E000001*${n}`,
-    evse_id: `NL*CPO*E000001*${n}`,
-    status,
-    capabilities,
-    connectors: [connector],
-    physical_reference: String(n),
-  });
-  return {
-    location: {
-      ...location,
-      evses: [evse(1, FULL), evse(2, FULL), evse(3, FULL, 'OUTOFORDER'), evse(4, ['RFID_READER'])],
-    },
-    tariffs: seed.tariffs as unknown as Json[],
-  };
-}
-
-const E = (n: number) => `NL*CPO*E000001*${n}`;
 
 function versionSuite(backend: Backend, version: OcpiVersion) {
   describe(version, { concurrency: false }, () => {
     let cpo: CommandsNode;
     let emsp: CommandsNode;
-    let peers: { atCpo: PeerRecord; atEmsp: PeerRecord };
+    let peers: { atCpo: PeerRecord; atSender: PeerRecord };
     let locationId: string;
     let sessionId: string;
     const send = (command: Parameters<CommandsService['send']>[1], request: Json) =>
-      emsp.commands.sendAndWait(peers.atEmsp.id, command, request);
+      emsp.commands.sendAndWait(peers.atSender.id, command, request);
     const evseStatus = async (n: number) => {
       const record = await cpo.store.objects.get('locations', { ...CPO, id: locationId });
       return ((record?.data.evses ?? []) as Json[]).find((e) => e.uid === E(n))?.status;
@@ -285,13 +238,8 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
           settings: EMSP_SETTINGS,
         }),
       ]);
-      peers = await connect(cpo, emsp);
-      const { location, tariffs } = commandLocation(version);
-      locationId = String(location.id);
-      await cpo.app.platform.publisher.putAll([
-        { module: 'tariffs', documents: tariffs },
-        { module: 'locations', documents: [location] },
-      ]);
+      peers = await connect(cpo, emsp, 'eMSP');
+      locationId = await publishLocation(cpo, commandLocation(version));
       await emsp.app.platform.publisher.putMany('tokens', [DRIVER, OTHER_DRIVER]);
       await Promise.all([deliverAll(cpo), deliverAll(emsp)]);
       const cached = await cpo.store.objects.get('tokens', {
@@ -337,10 +285,10 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
       }
       assert.equal(await evseStatus(1), 'CHARGING');
       await deliverAll(cpo);
-      const atEmsp = await emsp.store.objects.get('sessions', { ...CPO, id: sessionId });
-      assert.equal(atEmsp?.peerId, peers.atEmsp.id);
-      assert.equal(atEmsp?.data.status, 'ACTIVE');
-      if (version !== '2.1.1') assert.equal(atEmsp?.data.authorization_reference, done.id);
+      const atSender = await emsp.store.objects.get('sessions', { ...CPO, id: sessionId });
+      assert.equal(atSender?.peerId, peers.atSender.id);
+      assert.equal(atSender?.data.status, 'ACTIVE');
+      if (version !== '2.1.1') assert.equal(atSender?.data.authorization_reference, done.id);
     });
 
     test('START_SESSION at an occupied EVSE, an inoperative one, one without remote start: refused at once', async () => {
@@ -412,16 +360,16 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
       assert.equal(cdr?.data.auth_method, 'COMMAND');
       assert.equal(await evseStatus(1), 'AVAILABLE');
       await deliverAll(cpo);
-      const atEmsp = await emsp.store.objects.list(
-        { module: 'cdrs', peerId: peers.atEmsp.id },
+      const atSender = await emsp.store.objects.list(
+        { module: 'cdrs', peerId: peers.atSender.id },
         { offset: 0, limit: 10 },
       );
       // The CDR takes the session's id (2.1.1 CDRs name no session_id).
       assert.deepEqual(
-        atEmsp.map((r) => r.key.id),
+        atSender.map((r) => r.key.id),
         [sessionId],
       );
-      if (version !== '2.1.1') assert.equal(atEmsp[0]?.data.session_id, sessionId);
+      if (version !== '2.1.1') assert.equal(atSender[0]?.data.session_id, sessionId);
     });
 
     test('STOP_SESSION of an unknown session: UNKNOWN_SESSION; of one that has ended: REJECTED', async () => {
@@ -470,7 +418,7 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
 
       if (version === '2.1.1') {
         await assert.rejects(
-          emsp.commands.send(peers.atEmsp.id, 'CANCEL_RESERVATION', { reservation_id: '1001' }),
+          emsp.commands.send(peers.atSender.id, 'CANCEL_RESERVATION', { reservation_id: '1001' }),
           (error: unknown) => error instanceof CommandSendError && error.kind === 'not_in_version',
         );
       } else {
@@ -540,7 +488,7 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
       emsp.resultsDown.on = true;
       let sent: CommandRecord;
       try {
-        sent = await emsp.commands.send(peers.atEmsp.id, 'UNLOCK_CONNECTOR', {
+        sent = await emsp.commands.send(peers.atSender.id, 'UNLOCK_CONNECTOR', {
           location_id: locationId,
           evse_uid: E(2),
           connector_id: '1',
@@ -655,13 +603,8 @@ describe("roamkit command: sent from the eMSP node's database, the result awaite
     });
     // What `roamkit serve` records for the commands that act on its database.
     await recordNodeMeta(emsp.store, emsp.config);
-    await connect(cpo, emsp);
-    const { location, tariffs } = commandLocation('2.2.1');
-    locationId = String(location.id);
-    await cpo.app.platform.publisher.putAll([
-      { module: 'tariffs', documents: tariffs },
-      { module: 'locations', documents: [location] },
-    ]);
+    await connect(cpo, emsp, 'eMSP');
+    locationId = await publishLocation(cpo, commandLocation('2.2.1'));
     await emsp.app.platform.publisher.putMany('tokens', [DRIVER]);
     await Promise.all([deliverAll(cpo), deliverAll(emsp)]);
   });
@@ -881,7 +824,7 @@ describe('the HTTP gateway: a charging-station backend behind the CPO node', () 
   let backend: Awaited<ReturnType<typeof fakeBackend>>;
   let cpo: CommandsNode;
   let emsp: CommandsNode;
-  let peers: { atCpo: PeerRecord; atEmsp: PeerRecord };
+  let peers: { atCpo: PeerRecord; atSender: PeerRecord };
   let locationId: string;
 
   before(async () => {
@@ -907,13 +850,8 @@ describe('the HTTP gateway: a charging-station backend behind the CPO node', () 
         settings: EMSP_SETTINGS,
       }),
     ]);
-    peers = await connect(cpo, emsp);
-    const { location, tariffs } = commandLocation('2.2.1');
-    locationId = String(location.id);
-    await cpo.app.platform.publisher.putAll([
-      { module: 'tariffs', documents: tariffs },
-      { module: 'locations', documents: [location] },
-    ]);
+    peers = await connect(cpo, emsp, 'eMSP');
+    locationId = await publishLocation(cpo, commandLocation('2.2.1'));
     await emsp.app.platform.publisher.putMany('tokens', [DRIVER]);
     await Promise.all([deliverAll(cpo), deliverAll(emsp)]);
   });
@@ -924,7 +862,7 @@ describe('the HTTP gateway: a charging-station backend behind the CPO node', () 
 
   test('a remote start and stop through the backend: the session it reports runs, stops with its CDR', async () => {
     const send = (command: Parameters<CommandsService['send']>[1], request: Json) =>
-      emsp.commands.sendAndWait(peers.atEmsp.id, command, request);
+      emsp.commands.sendAndWait(peers.atSender.id, command, request);
     const start = await send('START_SESSION', { token: DRIVER, location_id: locationId, evse_uid: E(1) });
     assert.equal(start.outcome, 'ACCEPTED', JSON.stringify(start));
     const sent = backend.commands[0] as Json;

@@ -13,17 +13,25 @@
  * kept (the store takes both in any order). No result in time: TIMEOUT, a later one kept beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { OcpiStatusError } from '../../client/errors.js';
-import { fromCanonical, toCanonical } from '../../model/index.js';
+import { fromCanonical } from '../../model/index.js';
 import { findSchema, type OcpiVersion, rowsFor, schemasByVersion, validate } from '../../protocol/index.js';
 import type { CommandRecord, CommandRepository } from '../../store/commands.js';
-import type { PeerRecord, Store } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
+import {
+  cpoPartyOf,
+  createOutgoingRequests,
+  partyOf,
+  type RequestWaitOptions,
+  receiverUrl,
+  registeredPeer,
+  requireSenderInterface,
+  type SendRefusal,
+} from '../commands/requests.js';
 import type { NodeConfig } from '../config.js';
-import { type ClientFactory, describeClientError } from '../credentials.js';
+import type { ClientFactory } from '../credentials.js';
 import type { OcpiOutcome, OcpiRequestContext, PlatformLogger } from '../modules.js';
 import { convertUp } from '../published-objects/shared.js';
 import { ocpiUrls } from '../urls.js';
-import { servedInterfaces } from '../versions.js';
 import type { ChargingProfilesSettings } from './settings.js';
 import {
   ACTIVE_PROFILE_PUSH,
@@ -54,11 +62,8 @@ export interface ProfileSendOptions {
   signal?: AbortSignal;
 }
 
-export interface ProfileWaitOptions {
-  signal?: AbortSignal;
-  /** How often the store is read when nothing changes in this process. Default 200 ms. */
-  pollMs?: number;
-}
+/** `pollMs`: how often the store is read when nothing changes in this process (default 200 ms). */
+export type ProfileWaitOptions = RequestWaitOptions;
 
 export interface ProfileSender {
   /** Sends the request; resolves with the stored request once the CPO's synchronous answer is in. */
@@ -80,70 +85,32 @@ const schema = (name: string) => {
   return found;
 };
 
-/** The peer's party the request is for (OCPI-to-*): its first CPO role. */
-function cpoPartyOf(peer: PeerRecord): { countryCode: string; partyId: string } | undefined {
-  const role = peer.roles.find((r) => r.role === 'CPO') ?? peer.roles[0];
-  return role === undefined
-    ? undefined
-    : { countryCode: String(role.country_code), partyId: String(role.party_id) };
-}
-
-const partyOf = (ctx: OcpiRequestContext) => ({
-  country_code: String(ctx.peer.roles[0]?.country_code ?? ''),
-  party_id: String(ctx.peer.roles[0]?.party_id ?? ''),
-});
-
 export function createProfileSender(deps: ProfileSenderDeps): ProfileSender {
   const { config, store, repository, settings, log } = deps;
-  const waiters = new Map<string, Set<() => void>>();
+  const requests = createOutgoingRequests({
+    repository,
+    settings,
+    now: deps.now,
+    log,
+    noun: 'profile request',
+    owns: (record) => record.kind === CHARGING_PROFILES_KIND,
+    expire: { kind: CHARGING_PROFILES_KIND, timeoutResult: null },
+  });
+  const refuse: SendRefusal = (kind, message) => new ProfileSendError(kind, message);
 
-  function notify(id: string): void {
-    const set = waiters.get(id);
-    if (set === undefined) return;
-    waiters.delete(id);
-    for (const wake of set) wake();
-  }
-
-  function changeOrTimeout(id: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const set = waiters.get(id) ?? new Set<() => void>();
-      waiters.set(id, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0 && waiters.get(id) === set) waiters.delete(id);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(1, ms));
-      set.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  async function readyPeer(peerId: string): Promise<{ peer: PeerRecord; version: OcpiVersion; url: string }> {
-    const peer = await store.peers.findById(peerId);
-    if (peer === undefined) throw new ProfileSendError('unknown_peer', `no peer ${peerId}`);
-    const version = peer.version;
-    if (peer.status !== 'REGISTERED' || version === null || peer.outgoingToken === null) {
-      throw new ProfileSendError('peer_not_ready', `peer ${peerId} is not registered (${peer.status})`);
-    }
+  async function readyPeer(peerId: string) {
+    const { peer, version } = await registeredPeer(store, peerId, refuse);
     if (version === '2.1.1') {
       throw new ProfileSendError('peer_not_ready', 'OCPI 2.1.1 has no Charging Profiles module');
     }
-    const url = peer.endpoints.find((e) => e.identifier === 'chargingprofiles' && e.role === 'RECEIVER')?.url;
-    if (url === undefined) {
-      throw new ProfileSendError(
-        'peer_not_ready',
-        `peer ${peerId} offers no Charging Profiles Receiver endpoint in ${version}`,
-      );
-    }
-    if (!servedInterfaces(config, version, 'chargingprofiles').includes('SENDER')) {
-      throw new ProfileSendError(
-        'peer_not_ready',
-        'this node serves no Charging Profiles Sender interface (it hosts no party of a Sender role) to receive the result at',
-      );
-    }
+    const url = receiverUrl(peer, version, 'chargingprofiles', 'Charging Profiles', refuse);
+    requireSenderInterface(
+      config,
+      version,
+      'chargingprofiles',
+      'this node serves no Charging Profiles Sender interface (it hosts no party of a Sender role) to receive the result at',
+      refuse,
+    );
     return { peer, version, url };
   }
 
@@ -196,16 +163,6 @@ export function createProfileSender(deps: ProfileSenderDeps): ProfileSender {
     }
   }
 
-  function readResponse(version: OcpiVersion, data: unknown): Json | undefined {
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-    try {
-      const value = toCanonical('ChargingProfileResponse', version, data).value as Json;
-      return (PROFILE_RESPONSE_TYPES as readonly string[]).includes(String(value.result)) ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   function deadlineOf(response: Json, at: Date): Date {
     const given =
       typeof response.timeout === 'number' ? response.timeout * 1000 : settings.defaultResultTimeoutMs;
@@ -242,76 +199,28 @@ export function createProfileSender(deps: ProfileSenderDeps): ProfileSender {
       if (row === undefined) throw new Error(`no ${version} chargingprofiles ${facts.method} row`);
       const client = deps.clientFactory({ version, token: peer.outgoingToken as string });
       const to = cpoPartyOf(peer);
-      const signal = options.signal
-        ? AbortSignal.any([options.signal, AbortSignal.timeout(settings.requestTimeoutMs)])
-        : AbortSignal.timeout(settings.requestTimeoutMs);
-      let record: CommandRecord | undefined;
-      try {
-        const answer = await client.callEndpoint(row, {
-          url,
-          params: { session_id: request.sessionId },
-          signal,
-          ...(prepared.body === undefined ? {} : { body: prepared.body }),
-          ...(prepared.query === undefined ? {} : { query: prepared.query }),
-          ...(to === undefined ? {} : { to }),
-        });
-        const response = readResponse(version, answer.data);
-        if (response === undefined) {
-          record = await repository.recordError(id, {
-            message: `the CPO answered without a ChargingProfileResponse: ${JSON.stringify(answer.data)?.slice(0, 200)}`,
-          });
-        } else if (response.result === 'ACCEPTED') {
-          record = await repository.recordResponse(id, response, {
-            state: 'WAITING',
-            deadline: deadlineOf(response, deps.now()),
-          });
-        } else {
-          record = await repository.recordResponse(id, response, {
-            state: 'DONE',
-            outcome: String(response.result),
-          });
-        }
-      } catch (error) {
-        const failure =
-          error instanceof OcpiStatusError
-            ? { statusCode: error.code, message: error.statusMessage ?? error.message }
-            : { message: describeClientError(error) };
-        log.info(
-          { requestId: id, peerId: peer.id, request: request.type, err: failure.message },
-          'profile request not taken by the CPO',
-        );
-        record = await repository.recordError(id, failure);
-      }
-      notify(id);
-      return record ?? ((await repository.get(id)) as CommandRecord);
+      return requests.exchange(id, {
+        call: (signal) =>
+          client.callEndpoint(row, {
+            url,
+            params: { session_id: request.sessionId },
+            signal,
+            ...(prepared.body === undefined ? {} : { body: prepared.body }),
+            ...(prepared.query === undefined ? {} : { query: prepared.query }),
+            ...(to === undefined ? {} : { to }),
+          }),
+        signal: options.signal,
+        version,
+        response: { object: 'ChargingProfileResponse', results: PROFILE_RESPONSE_TYPES },
+        deadlineOf,
+        refused: {
+          fields: { requestId: id, peerId: peer.id, request: request.type },
+          message: 'profile request not taken by the CPO',
+        },
+      });
     },
 
-    async wait(id, options = {}) {
-      const pollMs = options.pollMs ?? 200;
-      for (;;) {
-        const record = await repository.get(id);
-        if (record === undefined || record.kind !== CHARGING_PROFILES_KIND)
-          throw new RangeError(`no profile request ${id}`);
-        if (record.state === 'DONE' || options.signal?.aborted) return record;
-        const now = deps.now();
-        let wait = pollMs;
-        if (record.state === 'WAITING' && record.deadline !== null) {
-          const left = record.deadline.getTime() - now.getTime();
-          if (left <= 0) {
-            await repository.expire('SENT', now, { kind: CHARGING_PROFILES_KIND, timeoutResult: null });
-            continue;
-          }
-          wait = Math.min(wait, left);
-        } else if (
-          record.state === 'SENDING' &&
-          now.getTime() - record.createdAt.getTime() > 2 * settings.requestTimeoutMs
-        ) {
-          await repository.recordError(id, { message: 'the sending process ended before the CPO answered' });
-          continue;
-        }
-        await changeOrTimeout(id, wait, options.signal);
-      }
-    },
+    wait: (id, options) => requests.wait(id, options),
 
     async receiveResult(ctx) {
       const id = ctx.params.request_id as string;
@@ -333,22 +242,12 @@ export function createProfileSender(deps: ProfileSenderDeps): ProfileSender {
           message: `no ${callback} request ${id} of ours sent to you`,
         };
       }
-      const object = PROFILE_REQUEST_FACTS[type].resultObject;
-      const converted = convertUp(object, ctx.version, ctx.body as Json, { party: partyOf(ctx) }, ctx.log);
-      if (!converted.ok) return converted.outcome;
-      const result = converted.value;
-      if (!(PROFILE_RESULT_TYPES as readonly string[]).includes(String(result.result))) {
-        return { statusCode: 2001, message: `unknown ChargingProfileResultType ${String(result.result)}` };
-      }
-      const taken = await repository.recordResult(id, result);
-      notify(id);
-      if (taken !== undefined && taken.reception !== 'completed') {
-        log.info(
-          { requestId: id, result: result.result, reception: taken.reception },
-          'profile result after the request had ended',
-        );
-      }
-      return { statusCode: 1000 };
+      return requests.receiveResult(ctx, id, {
+        object: PROFILE_REQUEST_FACTS[type].resultObject,
+        results: PROFILE_RESULT_TYPES,
+        resultType: 'ChargingProfileResultType',
+        late: { fields: { requestId: id }, message: 'profile result after the request had ended' },
+      });
     },
 
     async receiveActiveProfile(ctx) {
@@ -376,8 +275,6 @@ export function createProfileSender(deps: ProfileSenderDeps): ProfileSender {
       return { statusCode: 1000 };
     },
 
-    ended(ids) {
-      for (const id of ids) notify(id);
-    },
+    ended: (ids) => requests.ended(ids),
   };
 }

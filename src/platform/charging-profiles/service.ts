@@ -11,13 +11,14 @@
  * with the Commands module): `attach(events)` extends the node's ChargePointEvents so that the
  * charge points' answers to profile requests come here, and their active profile changes too.
  */
-import { type CommandListFilter, type CommandRecord, commandRepositoryOf } from '../../store/commands.js';
+import type { CommandListFilter, CommandRecord } from '../../store/commands.js';
 import type { Store } from '../../store/types.js';
 import { type CommandsWorker, createCommandsWorker } from '../commands/outbox.js';
+import { requestsContext, sendAndWait } from '../commands/requests.js';
 import type { NodeConfig } from '../config.js';
-import { type ClientFactory, defaultClientFactory } from '../credentials.js';
+import type { ClientFactory } from '../credentials.js';
 import type { ChargePointEvents, ChargePointGateway } from '../gateway/types.js';
-import { type OcpiHandler, type PlatformLogger, silentLogger } from '../modules.js';
+import type { OcpiHandler, PlatformLogger } from '../modules.js';
 import { chargingProfilePost } from './posts.js';
 import { createProfileReceiver, type ProfileReceiver } from './receiver.js';
 import { createProfileSender, type ProfileSendOptions, type ProfileWaitOptions } from './sender.js';
@@ -72,10 +73,7 @@ export interface ChargingProfilesService {
 export function createChargingProfilesService(deps: ChargingProfilesServiceDeps): ChargingProfilesService {
   const { config, store } = deps;
   const settings = chargingProfilesSettings(deps.settings);
-  const log = deps.log ?? silentLogger;
-  const now = deps.now ?? (() => new Date());
-  const repository = commandRepositoryOf(store);
-  const clientFactory = deps.clientFactory ?? defaultClientFactory(config);
+  const { repository, clientFactory, log, now } = requestsContext(deps);
 
   const sender = createProfileSender({ config, store, repository, clientFactory, settings, now, log });
   const worker = createCommandsWorker({
@@ -123,10 +121,11 @@ export function createChargingProfilesService(deps: ChargingProfilesServiceDeps)
     receiver,
     send: (peerId, request, options) => sender.send(peerId, request, options),
     wait: (id, options) => sender.wait(id, options),
-    async sendAndWait(peerId, request, options = {}) {
-      const sent = await sender.send(peerId, request, options);
-      return sent.state === 'DONE' ? sent : sender.wait(sent.id, options);
-    },
+    sendAndWait: (peerId, request, options = {}) =>
+      sendAndWait(
+        () => sender.send(peerId, request, options),
+        (id) => sender.wait(id, options),
+      ),
     async get(id) {
       const record = await repository.get(id);
       return record?.kind === CHARGING_PROFILES_KIND ? record : undefined;

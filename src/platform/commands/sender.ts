@@ -12,19 +12,25 @@
  * result the node receives.
  */
 import { randomUUID } from 'node:crypto';
-import { OcpiStatusError } from '../../client/errors.js';
-import { ConversionError, fromCanonical, toCanonical } from '../../model/index.js';
+import { ConversionError, fromCanonical } from '../../model/index.js';
 import { findSchema, type OcpiVersion, rowsFor, schemasByVersion, validate } from '../../protocol/index.js';
 import type { CommandRecord, CommandRepository } from '../../store/commands.js';
-import type { PeerRecord, Store } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
-import { type ClientFactory, describeClientError } from '../credentials.js';
+import type { ClientFactory } from '../credentials.js';
 import type { OcpiOutcome, OcpiRequestContext, PlatformLogger } from '../modules.js';
 import { tokenObjectId } from '../object-modules.js';
 import { findParty } from '../parties.js';
-import { convertUp } from '../published-objects/shared.js';
 import { ocpiUrls } from '../urls.js';
-import { servedInterfaces } from '../versions.js';
+import {
+  cpoPartyOf,
+  createOutgoingRequests,
+  type RequestWaitOptions,
+  receiverUrl,
+  registeredPeer,
+  requireSenderInterface,
+  type SendRefusal,
+} from './requests.js';
 import type { CommandsSettings } from './settings.js';
 import {
   COMMAND_OBJECTS,
@@ -53,11 +59,8 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-export interface WaitOptions {
-  signal?: AbortSignal;
-  /** How often the store is read when no result arrives in this process. Default 200 ms. */
-  pollMs?: number;
-}
+/** `pollMs`: how often the store is read when no result arrives in this process (default 200 ms). */
+export type WaitOptions = RequestWaitOptions;
 
 export interface CommandSender {
   /** Sends the command; resolves with the stored command once the CPO's synchronous answer is in. */
@@ -80,14 +83,6 @@ export function resultBaseUrl(config: NodeConfig, version: OcpiVersion): string 
   return ocpiUrls(config.publicUrl).module(version, 'commands', 'SENDER');
 }
 
-/** The peer's party the command is for (OCPI-to-*, 2.2.1+): its first CPO role. */
-function cpoPartyOf(peer: PeerRecord): { countryCode: string; partyId: string } | undefined {
-  const role = peer.roles.find((r) => r.role === 'CPO') ?? peer.roles[0];
-  return role === undefined
-    ? undefined
-    : { countryCode: String(role.country_code), partyId: String(role.party_id) };
-}
-
 const REFERENCES: Partial<Record<CommandType, string>> = {
   RESERVE_NOW: 'reservation_id',
   CANCEL_RESERVATION: 'reservation_id',
@@ -96,60 +91,22 @@ const REFERENCES: Partial<Record<CommandType, string>> = {
 
 export function createCommandSender(deps: CommandSenderDeps): CommandSender {
   const { config, store, repository, settings, log } = deps;
-  /** Waiters of this process by command id: woken when the command changes here. */
-  const waiters = new Map<string, Set<() => void>>();
+  const requests = createOutgoingRequests({ repository, settings, now: deps.now, log, noun: 'command' });
+  const refuse: SendRefusal = (kind, message) => new CommandSendError(kind, message);
 
-  function notify(id: string): void {
-    const set = waiters.get(id);
-    if (set === undefined) return;
-    waiters.delete(id);
-    for (const wake of set) wake();
-  }
-
-  /** Resolves after `ms`, or earlier when the command changes in this process or `signal` aborts. */
-  function changeOrTimeout(id: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const set = waiters.get(id) ?? new Set<() => void>();
-      waiters.set(id, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0 && waiters.get(id) === set) waiters.delete(id);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(1, ms));
-      set.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  async function readyPeer(
-    peerId: string,
-    command: CommandType,
-  ): Promise<{ peer: PeerRecord; version: OcpiVersion; url: string }> {
-    const peer = await store.peers.findById(peerId);
-    if (peer === undefined) throw new CommandSendError('unknown_peer', `no peer ${peerId}`);
-    const version = peer.version;
-    if (peer.status !== 'REGISTERED' || version === null || peer.outgoingToken === null) {
-      throw new CommandSendError('peer_not_ready', `peer ${peerId} is not registered (${peer.status})`);
-    }
-    const url = peer.endpoints.find((e) => e.identifier === 'commands' && e.role === 'RECEIVER')?.url;
-    if (url === undefined) {
-      throw new CommandSendError(
-        'peer_not_ready',
-        `peer ${peerId} offers no Commands Receiver endpoint in ${version}`,
-      );
-    }
+  async function readyPeer(peerId: string, command: CommandType) {
+    const { peer, version } = await registeredPeer(store, peerId, refuse);
+    const url = receiverUrl(peer, version, 'commands', 'Commands', refuse);
     if (!rowsFor(version, 'commands', 'RECEIVER').some((r) => r.path === command)) {
       throw new CommandSendError('not_in_version', `${command} does not exist in OCPI ${version}`);
     }
-    if (!servedInterfaces(config, version, 'commands').includes('SENDER')) {
-      throw new CommandSendError(
-        'peer_not_ready',
-        'this node hosts no eMSP party: it has no Commands Sender interface to receive the result at',
-      );
-    }
+    requireSenderInterface(
+      config,
+      version,
+      'commands',
+      'this node hosts no eMSP party: it has no Commands Sender interface to receive the result at',
+      refuse,
+    );
     return { peer, version, url };
   }
 
@@ -205,17 +162,6 @@ export function createCommandSender(deps: CommandSenderDeps): CommandSender {
     }
   }
 
-  /** The CPO's synchronous answer, canonical; undefined when it is not a CommandResponse. */
-  function readResponse(version: OcpiVersion, data: unknown): Json | undefined {
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-    try {
-      const value = toCanonical('CommandResponse', version, data).value as Json;
-      return (RESPONSE_TYPES as readonly string[]).includes(String(value.result)) ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   /** When an accepted command's result is overdue: the CPO's timeout (our default without one), at most maxResultWaitMs. */
   function deadlineOf(version: OcpiVersion, response: Json, at: Date): Date {
     const given =
@@ -266,75 +212,21 @@ export function createCommandSender(deps: CommandSenderDeps): CommandSender {
       if (row === undefined) throw new Error(`no ${version} commands row for ${command}`);
       const client = deps.clientFactory({ version, token: peer.outgoingToken as string });
       const to = cpoPartyOf(peer);
-      const signal = options.signal
-        ? AbortSignal.any([options.signal, AbortSignal.timeout(settings.requestTimeoutMs)])
-        : AbortSignal.timeout(settings.requestTimeoutMs);
-      let record: CommandRecord | undefined;
-      try {
-        const answer = await client.callEndpoint(row, {
-          url,
-          body,
-          signal,
-          ...(to === undefined ? {} : { to }),
-        });
-        const response = readResponse(version, answer.data);
-        if (response === undefined) {
-          record = await repository.recordError(id, {
-            message: `the CPO answered without a CommandResponse: ${JSON.stringify(answer.data)?.slice(0, 200)}`,
-          });
-        } else if (response.result === 'ACCEPTED') {
-          record = await repository.recordResponse(id, response, {
-            state: 'WAITING',
-            deadline: deadlineOf(version, response, deps.now()),
-          });
-        } else {
-          record = await repository.recordResponse(id, response, {
-            state: 'DONE',
-            outcome: String(response.result),
-          });
-        }
-      } catch (error) {
-        const failure =
-          error instanceof OcpiStatusError
-            ? { statusCode: error.code, message: error.statusMessage ?? error.message }
-            : { message: describeClientError(error) };
-        log.info(
-          { commandId: id, peerId: peer.id, command, err: failure.message },
-          'command not taken by the CPO',
-        );
-        record = await repository.recordError(id, failure);
-      }
-      notify(id);
-      // recordResponse/recordError find the row unless a result completed it first: read it then.
-      return record ?? ((await repository.get(id)) as CommandRecord);
+      return requests.exchange(id, {
+        call: (signal) =>
+          client.callEndpoint(row, { url, body, signal, ...(to === undefined ? {} : { to }) }),
+        signal: options.signal,
+        version,
+        response: { object: 'CommandResponse', results: RESPONSE_TYPES },
+        deadlineOf: (response, at) => deadlineOf(version, response, at),
+        refused: {
+          fields: { commandId: id, peerId: peer.id, command },
+          message: 'command not taken by the CPO',
+        },
+      });
     },
 
-    async wait(id, options = {}) {
-      const pollMs = options.pollMs ?? 200;
-      for (;;) {
-        const record = await repository.get(id);
-        if (record === undefined) throw new RangeError(`no command ${id}`);
-        if (record.state === 'DONE' || options.signal?.aborted) return record;
-        const now = deps.now();
-        let wait = pollMs;
-        if (record.state === 'WAITING' && record.deadline !== null) {
-          const left = record.deadline.getTime() - now.getTime();
-          if (left <= 0) {
-            await repository.expire('SENT', now);
-            continue;
-          }
-          wait = Math.min(wait, left);
-        } else if (
-          record.state === 'SENDING' &&
-          now.getTime() - record.createdAt.getTime() > 2 * settings.requestTimeoutMs
-        ) {
-          // The process that sent it ended before the answer was stored: nobody will store one.
-          await repository.recordError(id, { message: 'the sending process ended before the CPO answered' });
-          continue;
-        }
-        await changeOrTimeout(id, wait, options.signal);
-      }
-    },
+    wait: (id, options) => requests.wait(id, options),
 
     async receive(ctx) {
       const id = ctx.params.uid as string;
@@ -353,30 +245,14 @@ export function createCommandSender(deps: CommandSenderDeps): CommandSender {
           message: `no command ${command}/${id} of ours sent to you`,
         };
       }
-      const role = ctx.peer.roles[0];
-      const party = {
-        country_code: String(role?.country_code ?? ''),
-        party_id: String(role?.party_id ?? ''),
-      };
-      const converted = convertUp('CommandResult', ctx.version, ctx.body as Json, { party }, ctx.log);
-      if (!converted.ok) return converted.outcome;
-      const result = converted.value;
-      if (!(RESULT_TYPES as readonly string[]).includes(String(result.result))) {
-        return { statusCode: 2001, message: `unknown CommandResultType ${String(result.result)}` };
-      }
-      const taken = await repository.recordResult(id, result);
-      notify(id);
-      if (taken !== undefined && taken.reception !== 'completed') {
-        log.info(
-          { commandId: id, result: result.result, reception: taken.reception },
-          'command result after the command had ended',
-        );
-      }
-      return { statusCode: 1000 };
+      return requests.receiveResult(ctx, id, {
+        object: 'CommandResult',
+        results: RESULT_TYPES,
+        resultType: 'CommandResultType',
+        late: { fields: { commandId: id }, message: 'command result after the command had ended' },
+      });
     },
 
-    ended(ids) {
-      for (const id of ids) notify(id);
-    },
+    ended: (ids) => requests.ended(ids),
   };
 }

@@ -9,18 +9,19 @@
  * `start()` runs the worker (result posts, timeouts); the server starts it, a test may run
  * `worker.runOnce()` instead.
  */
-import { type CommandListFilter, type CommandRecord, commandRepositoryOf } from '../../store/commands.js';
+import type { CommandListFilter, CommandRecord } from '../../store/commands.js';
 import type { Store } from '../../store/types.js';
 import type { ChargingSessions } from '../charging-sessions/index.js';
 import type { NodeConfig } from '../config.js';
-import { type ClientFactory, defaultClientFactory } from '../credentials.js';
+import type { ClientFactory } from '../credentials.js';
 import type { Publisher } from '../delivery/publisher.js';
 import { createChargePointEvents } from '../gateway/events.js';
 import { createSimulatedGateway } from '../gateway/simulator.js';
 import type { ChargePointEvents, ChargePointGateway } from '../gateway/types.js';
-import { type OcpiHandler, type PlatformLogger, silentLogger } from '../modules.js';
+import type { OcpiHandler, PlatformLogger } from '../modules.js';
 import { type CommandsWorker, createCommandsWorker } from './outbox.js';
 import { type CommandReceiver, createCommandReceiver } from './receiver.js';
+import { requestsContext, sendAndWait } from './requests.js';
 import { type CommandSender, createCommandSender, type SendOptions, type WaitOptions } from './sender.js';
 import { type CommandsSettings, commandsSettings } from './settings.js';
 import type { CommandRequest, CommandType } from './types.js';
@@ -83,10 +84,7 @@ export interface CommandsService {
 export function createCommandsService(deps: CommandsServiceDeps): CommandsService {
   const { config, store } = deps;
   const settings = commandsSettings(deps.settings);
-  const log = deps.log ?? silentLogger;
-  const now = deps.now ?? (() => new Date());
-  const repository = commandRepositoryOf(store);
-  const clientFactory = deps.clientFactory ?? defaultClientFactory(config);
+  const { repository, clientFactory, log, now } = requestsContext(deps);
   const gateway = deps.gateway ?? createSimulatedGateway({ log, now });
 
   const sender: CommandSender = createCommandSender({
@@ -147,10 +145,11 @@ export function createCommandsService(deps: CommandsServiceDeps): CommandsServic
     worker,
     send: (peerId, command, request, options) => sender.send(peerId, command, request, options),
     wait: (id, options) => sender.wait(id, options),
-    async sendAndWait(peerId, command, request, options = {}) {
-      const sent = await sender.send(peerId, command, request, options);
-      return sent.state === 'DONE' ? sent : sender.wait(sent.id, options);
-    },
+    sendAndWait: (peerId, command, request, options = {}) =>
+      sendAndWait(
+        () => sender.send(peerId, command, request, options),
+        (id) => sender.wait(id, options),
+      ),
     get: (id) => repository.get(id),
     list: (filter) => repository.list(filter),
     reservationCanceled: (id) => receiver.reservationCanceled(id),
