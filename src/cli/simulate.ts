@@ -13,7 +13,6 @@
  */
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { PlatformLogger } from '../platform/modules.js';
 import { createPlatform } from '../platform/platform.js';
 import {
   DEFAULT_SPEED,
@@ -26,6 +25,7 @@ import type { ArrivalPattern } from '../simulate/scenario.js';
 import type { SqlStore } from '../store/database.js';
 import { StoreError } from '../store/errors.js';
 import { redactStoreUrl } from '../store/url.js';
+import { cliLogger, type LineFormat } from './cli-logger.js';
 import { checkNodeDatabase, databaseUrl, withNodeStore } from './node-context.js';
 import { InputError } from './read-documents.js';
 
@@ -222,37 +222,18 @@ function progressReporter(io: SimulateIo) {
   };
 }
 
-/**
- * The platform's log as the command shows it: delivery warnings and errors on stderr (held back
- * while a bar is drawn), each distinct message a few times at most: a peer that is down would
- * otherwise repeat itself for every Session.
- */
-function cliLogger(io: SimulateIo, hold: () => boolean) {
-  const held: string[] = [];
+/** A log record as a line with its error; a message repeated is shown 3 times, 20 lines at most. */
+function simulateLine(): LineFormat {
   const seen = new Map<string, number>();
   let shown = 0;
-  const line = (level: string, obj: object, msg?: string) => {
+  return (level, obj, msg) => {
     const key = `${level}:${msg ?? ''}`;
     const times = (seen.get(key) ?? 0) + 1;
     seen.set(key, times);
-    if (times > 3 || shown >= 20) return;
+    if (times > 3 || shown >= 20) return undefined;
     shown++;
     const { error } = obj as { error?: unknown };
-    const text = `${level}: ${msg ?? ''}${error === undefined ? '' : ` (${String(error)})`}`;
-    if (hold()) held.push(text);
-    else io.err(text);
-  };
-  const logger: PlatformLogger = {
-    debug() {},
-    info() {},
-    warn: (obj, msg) => line('warning', obj, msg),
-    error: (obj, msg) => line('error', obj, msg),
-  };
-  return {
-    logger,
-    flush: () => {
-      for (const text of held.splice(0)) io.err(text);
-    },
+    return `${level}: ${msg ?? ''}${error === undefined ? '' : ` (${String(error)})`}`;
   };
 }
 
@@ -322,7 +303,7 @@ export function addSimulateCommand(program: Command, io: SimulateIo): Command {
 /** The command's work; returns the exit code. */
 export async function runSimulateCommand(options: SimulateCommandOptions, io: SimulateIo): Promise<number> {
   let reporter: ReturnType<typeof progressReporter> | undefined;
-  const log = cliLogger(io, () => reporter?.tty === true);
+  const log = cliLogger(io.err, () => reporter?.tty === true, simulateLine());
   const url = databaseUrl(options.db, io.env ?? process.env);
   try {
     checkNodeDatabase(url, 'simulate');

@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { defaultClientFactory } from '../platform/credentials.js';
-import type { PlatformLogger } from '../platform/modules.js';
 import { createSyncService, SyncError, type SyncProgress, type SyncResult } from '../platform/sync.js';
 import { StoreError } from '../store/errors.js';
 import { OBJECT_MODULES, type ObjectModule } from '../store/types.js';
 import { redactStoreUrl } from '../store/url.js';
+import { cliLogger, type LineFormat } from './cli-logger.js';
 import { checkNodeDatabase, databaseUrl, withNodeStore } from './node-context.js';
 import { InputError } from './read-documents.js';
 
@@ -106,36 +106,16 @@ function progressReporter(io: SyncIo, module: ObjectModule) {
   };
 }
 
-/**
- * The service's log as the command shows it: warnings (rejected objects) as lines on stderr,
- * held back while a bar is drawn; the failure itself is reported by the command.
- */
-function cliLogger(io: SyncIo, hold: () => boolean) {
-  const held: string[] = [];
-  const line = (level: string, obj: object, msg?: string) => {
-    if (msg === 'sync failed') return;
-    const { peerId: _peer, module: _module, ...fields } = obj as Record<string, unknown>;
-    const detail = Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join(' ');
-    const text = `${level}: ${msg ?? ''}${detail === '' ? '' : ` (${detail})`}`;
-    if (hold()) held.push(text);
-    else io.err(text);
-  };
-  const logger: PlatformLogger = {
-    debug() {},
-    info() {},
-    warn: (obj, msg) => line('warning', obj, msg),
-    error: (obj, msg) => line('error', obj, msg),
-  };
-  return {
-    logger,
-    flush: () => {
-      for (const text of held.splice(0)) io.err(text);
-    },
-  };
-}
+/** A log record as a line: the fields beyond peer and module; the final "sync failed" is our own summary. */
+const syncLine: LineFormat = (level, obj, msg) => {
+  if (msg === 'sync failed') return undefined;
+  const { peerId: _peer, module: _module, ...fields } = obj as Record<string, unknown>;
+  const detail = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${level}: ${msg ?? ''}${detail === '' ? '' : ` (${detail})`}`;
+};
 
 export function addSyncCommand(program: Command, io: SyncIo): Command {
   return program
@@ -160,7 +140,7 @@ export function addSyncCommand(program: Command, io: SyncIo): Command {
 /** The command's work; returns the exit code. */
 async function runSyncCommand(moduleArg: string, options: SyncCommandOptions, io: SyncIo): Promise<number> {
   let reporter: ReturnType<typeof progressReporter> | undefined;
-  const log = cliLogger(io, () => reporter?.tty === true);
+  const log = cliLogger(io.err, () => reporter?.tty === true, syncLine);
   const url = databaseUrl(options.db, io.env ?? process.env);
   try {
     const module = parseModule(moduleArg);
