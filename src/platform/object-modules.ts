@@ -30,6 +30,8 @@ export interface ObjectModuleFacts {
   push: 'PUT' | 'POST';
   /** Never changed once stored (CDRs: corrections are credit CDRs, a new object). */
   immutable: boolean;
+  /** Whether `audience` can name one party (Sessions, CDRs): Sender lists filter on it. */
+  addressed: boolean;
 }
 
 const stringField = (document: Json, field: string): string | undefined =>
@@ -80,28 +82,33 @@ function tokenOwner(document: Json): PartyKey | null {
 const everyone = (): null => null;
 const byId = (document: Json) => stringField(document, 'id');
 
+/** What most modules are: keyed by id, for every peer, pushed by PUT, changeable. */
+const PUBLISHED = {
+  documentId: byId,
+  audience: everyone,
+  addressed: false,
+  push: 'PUT',
+  immutable: false,
+} as const;
+/** A Session or CDR: for the eMSP of its token only. */
+const ADDRESSED = { audience: tokenOwner, addressed: true } as const;
+
 export const OBJECT_MODULE_FACTS: Readonly<Record<ObjectModule, ObjectModuleFacts>> = {
-  locations: { type: 'Location', documentId: byId, audience: everyone, push: 'PUT', immutable: false },
-  tariffs: { type: 'Tariff', documentId: byId, audience: everyone, push: 'PUT', immutable: false },
+  locations: { ...PUBLISHED, type: 'Location' },
+  tariffs: { ...PUBLISHED, type: 'Tariff' },
   tokens: {
+    ...PUBLISHED,
     type: 'Token',
     documentId: (document) => {
       const uid = stringField(document, 'uid');
       return uid === undefined ? undefined : tokenObjectId(uid, stringField(document, 'type'));
     },
-    audience: everyone,
-    push: 'PUT',
-    immutable: false,
   },
-  sessions: { type: 'Session', documentId: byId, audience: tokenOwner, push: 'PUT', immutable: false },
-  cdrs: { type: 'CDR', documentId: byId, audience: tokenOwner, push: 'POST', immutable: true },
+  sessions: { ...PUBLISHED, ...ADDRESSED, type: 'Session' },
+  cdrs: { ...PUBLISHED, ...ADDRESSED, type: 'CDR', push: 'POST', immutable: true },
 };
 
 /** The spec object of a module's documents. */
-export const OBJECT_TYPES: Readonly<Record<ObjectModule, ObjectType>> = {
-  locations: 'Location',
-  tariffs: 'Tariff',
-  tokens: 'Token',
-  sessions: 'Session',
-  cdrs: 'CDR',
-};
+export const OBJECT_TYPES = Object.fromEntries(
+  Object.entries(OBJECT_MODULE_FACTS).map(([module, facts]) => [module, facts.type]),
+) as Readonly<Record<ObjectModule, ObjectType>>;

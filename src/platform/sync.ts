@@ -50,7 +50,9 @@ import type { NodeConfig } from './config.js';
 import { type ClientFactory, describeClientError } from './credentials.js';
 import type { PlatformLogger } from './modules.js';
 import { OBJECT_MODULE_FACTS } from './object-modules.js';
-import { findParty } from './parties.js';
+import { findParty, peerParties } from './parties.js';
+
+export { peerParties };
 
 // ---------------------------------------------------------------------------------------------
 // Records.
@@ -205,17 +207,6 @@ interface Party {
 export function requiresDateFrom(version: OcpiVersion, module: ObjectModule): boolean {
   const list = rowsFor(version, module, 'SENDER').find((r) => r.method === 'GET' && r.path === '');
   return list?.queryParams.some((p) => p.name === 'date_from' && p.required) ?? false;
-}
-
-/** The peer's parties (canonical CredentialsRole objects) as owner keys. */
-export function peerParties(peer: Pick<PeerRecord, 'roles'>): Party[] {
-  const out: Party[] = [];
-  for (const role of peer.roles) {
-    if (typeof role.country_code === 'string' && typeof role.party_id === 'string') {
-      out.push({ country_code: role.country_code, party_id: role.party_id });
-    }
-  }
-  return out;
 }
 
 /** The URL of the peer's Sender interface of a module. */

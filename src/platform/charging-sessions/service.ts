@@ -21,6 +21,7 @@ import type { NodeConfig } from '../config.js';
 import type { ClientFactory } from '../credentials.js';
 import type { Publisher, PublishPatch } from '../delivery/publisher.js';
 import { tokenObjectId } from '../object-modules.js';
+import { peerPartyKeys } from '../parties.js';
 import {
   type CdrToken,
   cdrDocument,
@@ -146,12 +147,9 @@ export function createChargingSessions(deps: ChargingSessionsDeps): ChargingSess
     const parties: PartyKey[] = [];
     if (token.issuer !== undefined) parties.push(token.issuer);
     else {
-      for (const peer of await store.peers.list({ status: 'REGISTERED' })) {
-        // Every party of the peer: 2.1.1 credentials name one party and no role.
-        for (const role of peer.roles) {
-          parties.push({ countryCode: String(role.country_code), partyId: String(role.party_id) });
-        }
-      }
+      // Every party of every peer: 2.1.1 credentials name one party and no role.
+      for (const peer of await store.peers.list({ status: 'REGISTERED' }))
+        parties.push(...peerPartyKeys(peer));
     }
     for (const party of parties) {
       const record = await store.objects.get('tokens', { ...party, id });

@@ -13,7 +13,7 @@
 import { type AppliedLossyMapping, fromCanonical } from '../../model/index.js';
 import { type EndpointRow, type OcpiVersion, rowsFor } from '../../protocol/index.js';
 import type { DeliveryRecord, ObjectModule, OcpiObjectRecord } from '../../store/types.js';
-import { parseTokenObjectId } from '../object-modules.js';
+import { OBJECT_MODULE_FACTS, parseTokenObjectId } from '../object-modules.js';
 import { type JsonObject, jsonEqual, objectList } from './json.js';
 
 export type DeliveryObject = 'Location' | 'EVSE' | 'Connector' | 'Tariff' | 'Token' | 'Session' | 'CDR';
@@ -167,7 +167,7 @@ export function planDelivery(input: PlanInput): DeliveryMessage {
   const key = record.key;
   const owner = { country_code: key.countryCode, party_id: key.partyId };
   const base = { revision: record.revision };
-  if (record.module === 'cdrs') {
+  if (OBJECT_MODULE_FACTS[record.module].push === 'POST') {
     const { value, lossy } = fromCanonical('CDR', version, record.data);
     return {
       ...base,

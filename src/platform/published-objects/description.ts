@@ -49,11 +49,6 @@ export interface ObjectModuleDescription {
    */
   storedKeyIds?(pathId: string, version: OcpiVersion, query: Readonly<Record<string, unknown>>): string[];
   /**
-   * Objects addressed to one party (Sessions, CDRs: the eMSP of the token): the Sender list shows
-   * a peer only those for its own parties.
-   */
-  addressed: boolean;
-  /**
    * A list a PATCH adds to instead of replacing, in these versions (2.2.1+ Sessions:
    * `charging_periods`; an empty or absent list changes nothing).
    */
@@ -74,7 +69,6 @@ export const LOCATIONS: ObjectModuleDescription = {
   deletable: false,
   senderObjects: true,
   keyId: pathIdIsKey,
-  addressed: false,
 };
 
 export const TARIFFS: ObjectModuleDescription = {
@@ -85,7 +79,6 @@ export const TARIFFS: ObjectModuleDescription = {
   deletable: true,
   senderObjects: false,
   keyId: pathIdIsKey,
-  addressed: false,
 };
 
 export const TOKENS: ObjectModuleDescription = {
@@ -108,7 +101,6 @@ export const TOKENS: ObjectModuleDescription = {
     canonicalTokenTypes(version, typeof query.type === 'string' ? query.type : undefined).map((type) =>
       tokenObjectId(uid, type),
     ),
-  addressed: false,
 };
 
 export const SESSIONS: ObjectModuleDescription = {
@@ -120,7 +112,6 @@ export const SESSIONS: ObjectModuleDescription = {
   deletable: false,
   senderObjects: false,
   keyId: pathIdIsKey,
-  addressed: true,
   appendOnPatch: { field: 'charging_periods', versions: ['2.2.1', '2.3.0'] },
 };
 
@@ -133,7 +124,6 @@ export const CDRS: ObjectModuleDescription = {
   deletable: false,
   senderObjects: false,
   keyId: pathIdIsKey,
-  addressed: true,
 };
 
 export const OBJECT_MODULE_DESCRIPTIONS: Readonly<Record<ObjectModule, ObjectModuleDescription>> = {

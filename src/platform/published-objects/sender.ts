@@ -16,15 +16,11 @@ import {
   parsePaginationQuery,
   type QueryLike,
 } from '../../protocol/index.js';
-import type {
-  ObjectListFilter,
-  OcpiObjectHead,
-  OcpiObjectRecord,
-  PartyKey,
-  PeerRecord,
-} from '../../store/types.js';
+import type { ObjectListFilter, OcpiObjectHead, OcpiObjectRecord, PartyKey } from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
 import type { OcpiHandler, OcpiOutcome, OcpiRequestContext } from '../modules.js';
+import { OBJECT_MODULE_FACTS } from '../object-modules.js';
+import { peerPartyKeys } from '../parties.js';
 import { ocpiUrls } from '../urls.js';
 import { peerMaySee } from '../visibility.js';
 import { type CachedPage, PageCache } from './page-cache.js';
@@ -43,17 +39,6 @@ export function servedParties(config: NodeConfig, version: OcpiVersion): PartyKe
   for (const p of parties) {
     if (!out.some((o) => o.countryCode === p.country_code && o.partyId === p.party_id)) {
       out.push({ countryCode: p.country_code, partyId: p.party_id });
-    }
-  }
-  return out;
-}
-
-/** The parties of a peer (its credentials' roles) as owner keys. */
-export function peerPartyKeys(peer: Pick<PeerRecord, 'roles'>): PartyKey[] {
-  const out: PartyKey[] = [];
-  for (const role of peer.roles) {
-    if (typeof role.country_code === 'string' && typeof role.party_id === 'string') {
-      out.push({ countryCode: role.country_code, partyId: role.party_id });
     }
   }
   return out;
@@ -110,7 +95,7 @@ export function senderList(h: HandlerContext): OcpiHandler {
       parties: servedParties(deps.config, ctx.version),
       publishedOnly: !peerMaySee(ctx.peer, false),
       // A Session or CDR only to the eMSP whose token it was (a party sees only its own data).
-      ...(description.addressed ? { audience: peerPartyKeys(ctx.peer) } : {}),
+      ...(OBJECT_MODULE_FACTS[description.module].addressed ? { audience: peerPartyKeys(ctx.peer) } : {}),
       ...(dateFrom === undefined ? {} : { dateFrom }),
       ...(dateTo === undefined ? {} : { dateTo }),
     };
