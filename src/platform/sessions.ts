@@ -9,7 +9,7 @@ import { inAudience } from './delivery/publisher.js';
 import type { OcpiHandler, OcpiModule, OcpiOutcome } from './modules.js';
 import { type ObjectModuleDeps, objectModule, SESSIONS } from './published-objects/index.js';
 import { servedParties } from './published-objects/sender.js';
-import { convertUp } from './published-objects/shared.js';
+import { convertUp, firstOf } from './published-objects/shared.js';
 
 type Json = Record<string, unknown>;
 
@@ -106,15 +106,13 @@ async function preferencesContext(
 function chargingPreferences(deps: ObjectModuleDeps): OcpiHandler {
   return async (ctx): Promise<OcpiOutcome> => {
     const id = ctx.params.session_id as string;
-    let session: { key: ObjectKey; data: Json } | undefined;
-    for (const party of servedParties(deps.config, ctx.version)) {
-      const record = await deps.store.objects.get('sessions', { ...party, id });
-      // A party sees only its own sessions: another eMSP's is answered as unknown.
-      if (record !== undefined && record.peerId === null && inAudience(ctx.peer, record.audience)) {
-        session = record;
-        break;
-      }
-    }
+    // A party sees only its own sessions: another eMSP's is answered as unknown.
+    const session = await firstOf(
+      deps.store,
+      'sessions',
+      servedParties(deps.config, ctx.version).map((party) => ({ ...party, id })),
+      (record) => record.peerId === null && inAudience(ctx.peer, record.audience),
+    );
     if (session === undefined) return { statusCode: 2000, httpStatus: 404, message: `unknown session ${id}` };
     const party = { country_code: session.key.countryCode, party_id: session.key.partyId };
     const converted = convertUp('ChargingPreferences', ctx.version, ctx.body as Json, { party }, ctx.log);

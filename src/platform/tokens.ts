@@ -1,10 +1,3 @@
-/**
- * The Tokens module (every version): the Sender interface lists our (eMSP) Tokens to CPOs and
- * answers real-time authorization (POST {token_uid}/authorize); the Receiver interface keeps the
- * Tokens eMSPs push to us (CPO), keyed by uid and type. The list and the Receiver are the shared
- * mechanism of published-objects/; the authorization decision is authorization/emsp.ts.
- */
-import { HTTP_ERRORS } from '../protocol/index.js';
 import type { ObjectKey } from '../store/types.js';
 import {
   authorizeToken,
@@ -14,9 +7,10 @@ import {
 } from './authorization/index.js';
 import type { OcpiHandler, OcpiModule, OcpiOutcome } from './modules.js';
 import { canonicalTokenTypes, tokenObjectId } from './object-modules.js';
+import { peerParties } from './parties.js';
 import { type ObjectModuleDeps, objectModule, TOKENS } from './published-objects/index.js';
 import { servedParties } from './published-objects/sender.js';
-import { convertDown, convertUp } from './published-objects/shared.js';
+import { convertDown, convertUp, firstOf, statusIn } from './published-objects/shared.js';
 
 export interface TokensModuleDeps extends ObjectModuleDeps {
   /** An operator's rules for real-time authorization (expiry, credit, where a token may charge). */
@@ -35,25 +29,19 @@ function uidSpellings(uid: string): string[] {
 function authorize(deps: TokensModuleDeps): OcpiHandler {
   return async (ctx): Promise<OcpiOutcome> => {
     const uid = ctx.params.token_uid as string;
-    let token: Token | undefined;
-    search: for (const party of servedParties(deps.config, ctx.version)) {
+    // Every key the request may mean, in order of preference: our parties, the types the
+    // version's spelling may stand for, the uid's spellings.
+    const keys: ObjectKey[] = [];
+    for (const party of servedParties(deps.config, ctx.version)) {
       for (const type of canonicalTokenTypes(ctx.version, ctx.query.type)) {
-        for (const spelling of uidSpellings(uid)) {
-          const key: ObjectKey = { ...party, id: tokenObjectId(spelling, type) };
-          const record = await deps.store.objects.get('tokens', key);
-          if (record !== undefined && record.peerId === null && !record.deleted) {
-            token = record.data as unknown as Token;
-            break search;
-          }
-        }
+        for (const spelling of uidSpellings(uid)) keys.push({ ...party, id: tokenObjectId(spelling, type) });
       }
     }
+    const record = await firstOf(deps.store, 'tokens', keys, (r) => r.peerId === null);
+    const token = record?.data as unknown as Token | undefined;
     let locationReferences: LocationReferences | undefined;
     if (ctx.body !== undefined && ctx.body !== null) {
-      const party = {
-        country_code: String(ctx.peer.roles[0]?.country_code ?? ''),
-        party_id: String(ctx.peer.roles[0]?.party_id ?? ''),
-      };
+      const party = peerParties(ctx.peer)[0] ?? { country_code: '', party_id: '' };
       const converted = convertUp(
         'LocationReferences',
         ctx.version,
@@ -66,14 +54,17 @@ function authorize(deps: TokensModuleDeps): OcpiHandler {
     }
     const result = authorizeToken(
       token,
-      { ...(locationReferences === undefined ? {} : { locationReferences }), now: new Date() },
+      {
+        ...(locationReferences === undefined ? {} : { locationReferences }),
+        now: deps.now?.() ?? new Date(),
+      },
       deps.authorizationPolicy,
     );
     switch (result.kind) {
       case 'unknown':
         // HTTP 404 in every version; 2.2.1+ adds 2004 Unknown Token (2.1.1 has no such code).
         return {
-          statusCode: ctx.version === '2.1.1' ? HTTP_ERRORS.NOT_FOUND.statusCode : 2004,
+          statusCode: statusIn(ctx.version, TOKENS.unknownStatus),
           httpStatus: 404,
           message: `unknown token ${uid}`,
         };

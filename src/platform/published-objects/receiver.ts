@@ -49,7 +49,7 @@ import { canonicalTokenTypes, OBJECT_MODULE_FACTS } from '../object-modules.js';
 import { findParty, sameCode } from '../parties.js';
 import type { ObjectLevel } from './description.js';
 import { idsOf, objectAnswer, unknownObject } from './sender.js';
-import { convertUp, type HandlerContext, invalid } from './shared.js';
+import { convertUp, firstOf, type HandlerContext, invalid } from './shared.js';
 import { descend, findChild, instantOf, isOlder, type Json, laterOf, mergePatch, rebuild } from './tree.js';
 
 const CANONICAL = '2.3.0' as const;
@@ -206,11 +206,12 @@ async function namedRecord(
   const ids = h.description.storedKeyIds?.(pathId, ctx.version, ctx.query) ?? [
     h.description.keyId(pathId, ctx.query, ctx.body),
   ];
-  for (const id of ids) {
-    const record = await peersRecord(scope, h, ctx, keyOf(owner, id));
-    if (record !== undefined) return record;
-  }
-  return undefined;
+  return firstOf(
+    scope,
+    h.description.module,
+    ids.map((id) => keyOf(owner, id)),
+    (record) => record.peerId === ctx.peer.id,
+  );
 }
 
 function lastUpdatedDate(document: Json, fallback: Date): Date {

@@ -24,7 +24,7 @@ import { peerPartyKeys } from '../parties.js';
 import { ocpiUrls } from '../urls.js';
 import { peerMaySee } from '../visibility.js';
 import { type CachedPage, PageCache } from './page-cache.js';
-import { convertDown, type HandlerContext, invalid } from './shared.js';
+import { convertDown, type HandlerContext, invalid, statusIn } from './shared.js';
 import { descend } from './tree.js';
 
 /**
@@ -181,7 +181,7 @@ export function unknownObject(
   // 2004 Unknown Token came with 2.2.1: a 2.1.1 peer gets the generic client error.
   const status = h.description.unknownStatus;
   return {
-    statusCode: options.version === '2.1.1' && status > 2003 ? 2000 : status,
+    statusCode: options.version === undefined ? status : statusIn(options.version, status),
     message: `unknown ${names.join(' of ')}`,
     ...(options.get ? { httpStatus: 404 } : {}),
   };

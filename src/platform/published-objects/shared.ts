@@ -5,7 +5,7 @@
 import { ConversionError, fromCanonical, toCanonical } from '../../model/convert/index.js';
 import type { AppliedLossyMapping } from '../../model/convert/types.js';
 import type { OcpiVersion } from '../../protocol/index.js';
-import type { ObjectModule, OcpiObjectRecord, Store } from '../../store/types.js';
+import type { ObjectKey, ObjectModule, OcpiObjectRecord, Store, StoreScope } from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
 import type { OcpiOutcome, PlatformLogger } from '../modules.js';
 import type { ConversionCache } from './conversion-cache.js';
@@ -80,4 +80,40 @@ export function convertDown(type: string, version: OcpiVersion, value: Json, log
   const result = fromCanonical(type, version, value);
   logLossy(log, result.lossy, `${type} canonical to ${version}`);
   return result.value;
+}
+
+/**
+ * The first live record of `keys` (in that order of preference) that `accept` takes: one query
+ * for all of them, not one per candidate (a token named in an older version has several).
+ */
+export async function firstOf(
+  scope: Pick<StoreScope, 'objects'>,
+  module: ObjectModule,
+  keys: readonly ObjectKey[],
+  accept: (record: OcpiObjectRecord) => boolean,
+): Promise<OcpiObjectRecord | undefined> {
+  if (keys.length === 0) return undefined;
+  const found =
+    keys.length === 1
+      ? [await scope.objects.get(module, keys[0] as ObjectKey)]
+      : await scope.objects.getMany(module, keys);
+  const text = (k: ObjectKey) => `${k.countryCode}\u0000${k.partyId}\u0000${k.id}`;
+  const live = new Map(
+    found
+      .filter((r): r is OcpiObjectRecord => r !== undefined && !r.deleted && accept(r))
+      .map((r) => [text(r.key), r]),
+  );
+  for (const key of keys) {
+    const record = live.get(text(key));
+    if (record !== undefined) return record;
+  }
+  return undefined;
+}
+
+/**
+ * A status code as `version` has it: 2004 Unknown Token and the later codes came with 2.2.1, so
+ * a 2.1.1 peer gets the generic client error instead.
+ */
+export function statusIn(version: OcpiVersion, status: number): number {
+  return version === '2.1.1' && status > 2003 && status < 3000 ? 2000 : status;
 }
