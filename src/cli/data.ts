@@ -175,6 +175,31 @@ export function formatRecordProblem(file: string, problem: RecordProblem): strin
   return `${file}: record ${problem.index}${id}: ${problem.pointer || '/'} ${problem.message}`;
 }
 
+/** FILE's records (a command's input); undefined, said on stderr, when the text holds none. */
+export function readRecords(file: string, io: DataIo, command: string): ParsedRecords | undefined {
+  const text = readInput(file, io, command);
+  try {
+    return parseRecords(text);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.err(`${file}: ${error.message}`);
+    return undefined;
+  }
+}
+
+/** An all-or-nothing import refused: every problem, then how many records are bad. Exit 1. */
+export function reportBadRecords(
+  io: DataIo,
+  file: string,
+  problems: readonly RecordProblem[],
+  records: number,
+): number {
+  for (const problem of problems) io.err(formatRecordProblem(file, problem));
+  const bad = new Set(problems.map((p) => p.index)).size;
+  io.err(`${file}: ${bad} of ${records} records are bad; nothing imported`);
+  return 1;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lossy mappings, counted per id.
 
@@ -606,13 +631,8 @@ export function addDataCommands(program: Command, io: DataIo): Command {
           throw new InputError('roamkit import: 2.1.1 records name no owner: give --party CC:PID');
         }
         checkNodeDatabase(url, 'import');
-        const text = readInput(file, io, 'import');
-        let parsed: ParsedRecords;
-        try {
-          parsed = parseRecords(text);
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          io.err(`${file}: ${error.message}`);
+        const parsed = readRecords(file, io, 'import');
+        if (parsed === undefined) {
           process.exitCode = 1;
           return;
         }
@@ -627,12 +647,8 @@ export function addDataCommands(program: Command, io: DataIo): Command {
             { module, version: options.ocpi, config, ...(options.party ? { party: options.party } : {}) },
             parsed.problems,
           );
-          const fail = (problems: readonly RecordProblem[]) => {
-            for (const problem of problems) io.err(formatRecordProblem(file, problem));
-            const records = new Set(problems.map((p) => p.index)).size;
-            io.err(`${file}: ${records} of ${parsed.records.length} records are bad; nothing imported`);
-            return 1;
-          };
+          const fail = (problems: readonly RecordProblem[]) =>
+            reportBadRecords(io, file, problems, parsed.records.length);
           if (check.problems.length > 0) return fail(check.problems);
           let changed: number;
           try {

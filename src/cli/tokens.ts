@@ -17,7 +17,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { HostedParty, NodeConfig } from '../platform/config.js';
 import { createPublisher, PublishError, receivesPushes } from '../platform/delivery/publisher.js';
 import { DEFAULT_TOKEN_TYPE, tokenObjectId } from '../platform/object-modules.js';
-import { findParty, sameCode } from '../platform/parties.js';
+import { findParty } from '../platform/parties.js';
 import { OCPI_VERSIONS, type OcpiVersion } from '../protocol/index.js';
 import type { SqlStore } from '../store/database.js';
 import type { ObjectKey, OcpiObjectRecord, Store } from '../store/types.js';
@@ -25,19 +25,18 @@ import {
   checkImport,
   type DataIo,
   DB_OPTION,
-  formatRecordProblem,
   hostedList,
   type ImportCheck,
   type LossyTally,
   type ParsedRecords,
   type Party,
   parsePartyOption,
-  parseRecords,
   parseVersion,
   partyLabel,
   publishProblems,
   type RecordProblem,
-  readInput,
+  readRecords,
+  reportBadRecords,
   reportError,
 } from './data.js';
 import { checkNodeDatabase, databaseUrl, withNodeStore } from './node-context.js';
@@ -54,17 +53,11 @@ export interface TokensIo extends DataIo {
 // ---------------------------------------------------------------------------------------------
 // Whose tokens: a Token belongs to the eMSP that issued it, so only the node's eMSP parties own one.
 
-/** The node's eMSP party with these codes (CiStrings: compared without case). */
-function hostedEmsp(config: NodeConfig, party: Party): HostedParty | undefined {
-  return config.parties.find(
-    (p) =>
-      p.role === 'EMSP' &&
-      sameCode(p.country_code, party.country_code) &&
-      sameCode(p.party_id, party.party_id),
-  );
-}
-
 const emspParties = (config: NodeConfig) => config.parties.filter((p) => p.role === 'EMSP');
+
+/** The node's eMSP party with these codes (CiStrings: compared without case). */
+const hostedEmsp = (config: NodeConfig, party: Party): HostedParty | undefined =>
+  findParty(emspParties(config), party.country_code, party.party_id);
 
 /** `--party` of a tokens command: one of the node's eMSP parties, else a usage error. */
 export function tokenParty(config: NodeConfig, given: Party, command: string): HostedParty {
@@ -535,13 +528,8 @@ export function addTokensCommand(program: Command, io: TokensIo): Command {
       const url = databaseUrl(options.db, env());
       try {
         checkNodeDatabase(url, command);
-        const text = readInput(file, io, command);
-        let parsed: ParsedRecords;
-        try {
-          parsed = parseRecords(text);
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          io.err(`${file}: ${error.message}`);
+        const parsed = readRecords(file, io, command);
+        if (parsed === undefined) {
           process.exitCode = 1;
           return;
         }
@@ -550,12 +538,7 @@ export function addTokensCommand(program: Command, io: TokensIo): Command {
             version: options.ocpi,
             ...(options.party === undefined ? {} : { party: options.party }),
           });
-          if (!result.ok) {
-            for (const problem of result.problems) io.err(formatRecordProblem(file, problem));
-            const bad = new Set(result.problems.map((p) => p.index)).size;
-            io.err(`${file}: ${bad} of ${result.records} records are bad; nothing imported`);
-            return 1;
-          }
+          if (!result.ok) return reportBadRecords(io, file, result.problems, result.records);
           if (result.lossy.size > 0) {
             io.err(`converting ${options.ocpi} to the canonical model applied lossy mappings:`);
             for (const line of result.lossy.lines()) io.err(line);

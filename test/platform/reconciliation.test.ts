@@ -81,6 +81,25 @@ describe('reconciliation', () => {
     assert.deepEqual(report.totals.byCurrency.EUR, { billed: 4, computed: 4, difference: 0 });
   });
 
+  test("a credit is matched within its owner: another party's CDR of the same id is not it", async () => {
+    const original = exampleCdr('CDR-1', { total_cost: { before_taxes: 6 } });
+    const credit = exampleCdr('CDR-1-CR', {
+      credit: true,
+      credit_reference_id: 'CDR-1',
+      total_cost: { before_taxes: -6 },
+    });
+    const namesake = {
+      key: { countryCode: 'NL', partyId: 'NLC', id: 'CDR-1-CR' },
+      data: exampleCdr('CDR-1-CR'),
+    };
+    const report = await reconcileCdrs([namesake, record(original), record(credit)], nothingKnown);
+    const credited = report.cdrs.find((c) => c.id === 'CDR-1');
+    assert.equal(credited?.verdict, 'CREDITED');
+    assert.equal(credited?.computed, 6);
+    assert.equal(report.cdrs[0]?.verdict, 'OK');
+    assert.deepEqual(report.totals.byCurrency.EUR, { billed: 4, computed: 4, difference: 0 });
+  });
+
   test("a CDR without its tariff is priced from the CPO's tariff we hold; unknown: NO_TARIFF", async () => {
     const { tariffs, ...bare } = exampleCdr('CDR-BARE');
     const tariff = (tariffs as Json[])[0] as Json;

@@ -18,7 +18,12 @@ import { validateNodeConfig } from '../../src/platform/config.js';
 import { tokenObjectId } from '../../src/platform/object-modules.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { generateSeed } from '../../src/platform/seed/index.js';
-import { runSimulation, type SimulationEvent, simulatedSessionId } from '../../src/simulate/driver.js';
+import {
+  runSimulation,
+  type SimulationEvent,
+  type SimulationOptions,
+  simulatedSessionId,
+} from '../../src/simulate/driver.js';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 
 type Json = Record<string, unknown>;
@@ -158,18 +163,27 @@ const platformWith = (sessions: ChargingSessions) =>
     'config' | 'store' | 'chargingSessions'
   >;
 
+/** A run at NOW that never waits (speed Infinity), refusing nobody unless told. */
+const unpaced = (options: Omit<SimulationOptions, 'speed' | 'now'>): SimulationOptions => ({
+  refusedShare: 0,
+  ...options,
+  speed: Number.POSITIVE_INFINITY,
+  now: () => NOW,
+});
+
 describe('runSimulation', () => {
   test('each session in order at past times, one per EVSE at a time, at most C steps in flight', async () => {
     const fake = recorder();
     const events: SimulationEvent[] = [];
-    const summary = await runSimulation(platformWith(fake.sessions), {
+    const run = unpaced({
       sessions: 40,
       concurrency: 4,
       seed: 'driver',
-      speed: Number.POSITIVE_INFINITY,
       sampleMinutes: 10,
       refusedShare: 0.15,
-      now: () => NOW,
+    });
+    const summary = await runSimulation(platformWith(fake.sessions), {
+      ...run,
       onEvent: (e) => events.push(e),
     });
     const { calls } = fake;
@@ -230,15 +244,7 @@ describe('runSimulation', () => {
 
     // The same seed again: the same plan (ids, EVSEs, energies) at the same times.
     const again = recorder();
-    await runSimulation(platformWith(again.sessions), {
-      sessions: 40,
-      concurrency: 4,
-      seed: 'driver',
-      speed: Number.POSITIVE_INFINITY,
-      sampleMinutes: 10,
-      refusedShare: 0.15,
-      now: () => NOW,
-    });
+    await runSimulation(platformWith(again.sessions), run);
     const plan = (list: Call[]) =>
       list
         .map(
@@ -259,12 +265,7 @@ describe('runSimulation', () => {
     });
     const errors: SimulationEvent[] = [];
     const summary = await runSimulation(platformWith(fake.sessions), {
-      sessions: 10,
-      concurrency: 3,
-      seed: 'failing',
-      speed: Number.POSITIVE_INFINITY,
-      refusedShare: 0,
-      now: () => NOW,
+      ...unpaced({ sessions: 10, concurrency: 3, seed: 'failing' }),
       onEvent: (e) => {
         if (e.type === 'error') errors.push(e);
       },
@@ -303,14 +304,8 @@ describe('runSimulation', () => {
 
   test('ids: run 0 on a node that never ran the seed, the next run once its first session is stored', async () => {
     const fake = recorder();
-    const first = await runSimulation(platformWith(fake.sessions), {
-      sessions: 3,
-      concurrency: 1,
-      seed: 'runs',
-      speed: Number.POSITIVE_INFINITY,
-      refusedShare: 0,
-      now: () => NOW,
-    });
+    const run = unpaced({ sessions: 3, concurrency: 1, seed: 'runs' });
+    const first = await runSimulation(platformWith(fake.sessions), run);
     assert.equal(first.run, 0);
     assert.equal(first.completed[0]?.sessionId, simulatedSessionId('runs', 0, 0));
     await store.objects.put({
@@ -320,14 +315,7 @@ describe('runSimulation', () => {
       data: { id: simulatedSessionId('runs', 0, 0) },
       lastUpdated: NOW,
     });
-    const second = await runSimulation(platformWith(recorder().sessions), {
-      sessions: 3,
-      concurrency: 1,
-      seed: 'runs',
-      speed: Number.POSITIVE_INFINITY,
-      refusedShare: 0,
-      now: () => NOW,
-    });
+    const second = await runSimulation(platformWith(recorder().sessions), run);
     assert.equal(second.run, 1);
     assert.equal(second.completed[0]?.sessionId, simulatedSessionId('runs', 1, 0));
   });

@@ -73,6 +73,20 @@ function tariffIdOf(cdr: Json): string | undefined {
   return carried.length === 1 ? (carried[0]?.id as string | undefined) : undefined;
 }
 
+/** The fields every row of the report has, as the CDR states them. */
+function row(record: Pick<OcpiObjectRecord, 'key' | 'data'>, verdict: CdrVerdict): ReconciledCdr {
+  const { key, data } = record;
+  return {
+    id: key.id,
+    owner: `${key.countryCode}/${key.partyId}`,
+    start: String(data.start_date_time),
+    end: String(data.end_date_time),
+    currency: String(data.currency),
+    billed: beforeTaxes(data.total_cost),
+    verdict,
+  };
+}
+
 /** One (non-credit) CDR priced again and compared. */
 export async function reconcileCdr(
   record: Pick<OcpiObjectRecord, 'key' | 'data'>,
@@ -81,15 +95,7 @@ export async function reconcileCdr(
 ): Promise<ReconciledCdr> {
   const cdr = record.data;
   const owner = { countryCode: record.key.countryCode, partyId: record.key.partyId };
-  const base: ReconciledCdr = {
-    id: record.key.id,
-    owner: `${owner.countryCode}/${owner.partyId}`,
-    start: String(cdr.start_date_time),
-    end: String(cdr.end_date_time),
-    currency: String(cdr.currency),
-    billed: beforeTaxes(cdr.total_cost),
-    verdict: 'OK',
-  };
+  const base = row(record, 'OK');
   const tariffId = tariffIdOf(cdr);
   const carried = (Array.isArray(cdr.tariffs) ? (cdr.tariffs as Json[]) : []).find((t) => t.id === tariffId);
   const tariff = carried ?? (tariffId === undefined ? undefined : await source.tariff(owner, tariffId));
@@ -141,49 +147,37 @@ export async function reconcileCdrs(
   source: TariffSource,
   options: ReconcileOptions = {},
 ): Promise<ReconciliationReport> {
-  const creditOf = new Map<string, string>();
+  // A credit CDR by the CDR it credits (same owner): both are netted, not priced again.
+  const creditOf = new Map<string, Pick<OcpiObjectRecord, 'key' | 'data'>>();
   for (const r of records) {
     if (r.data.credit === true && typeof r.data.credit_reference_id === 'string') {
-      creditOf.set(`${r.key.countryCode}/${r.key.partyId}/${r.data.credit_reference_id}`, r.key.id);
+      creditOf.set(`${r.key.countryCode}/${r.key.partyId}/${r.data.credit_reference_id}`, r);
     }
   }
   const byId = new Set(records.map((r) => `${r.key.countryCode}/${r.key.partyId}/${r.key.id}`));
   const cdrs: ReconciledCdr[] = [];
   for (const record of records) {
     const owner = `${record.key.countryCode}/${record.key.partyId}`;
-    const { data } = record;
-    if (data.credit === true) {
-      const reference = String(data.credit_reference_id);
+    if (record.data.credit === true) {
+      const reference = String(record.data.credit_reference_id);
       const matched = byId.has(`${owner}/${reference}`);
+      const base = row(record, 'CREDIT');
       cdrs.push({
-        id: record.key.id,
-        owner,
-        start: String(data.start_date_time),
-        end: String(data.end_date_time),
-        currency: String(data.currency),
-        billed: beforeTaxes(data.total_cost),
-        computed: matched ? beforeTaxes(data.total_cost) : 0,
-        difference: matched ? 0 : beforeTaxes(data.total_cost),
-        verdict: 'CREDIT',
+        ...base,
+        computed: matched ? base.billed : 0,
+        difference: matched ? 0 : base.billed,
         creditReference: reference,
         ...(matched ? {} : { detail: `credits CDR ${reference}, which is not in this report` }),
       });
       continue;
     }
-    const creditedBy = creditOf.get(`${owner}/${record.key.id}`);
-    if (creditedBy !== undefined) {
-      const billed = beforeTaxes(data.total_cost);
+    const credit = creditOf.get(`${owner}/${record.key.id}`);
+    if (credit !== undefined) {
       cdrs.push({
-        id: record.key.id,
-        owner,
-        start: String(data.start_date_time),
-        end: String(data.end_date_time),
-        currency: String(data.currency),
-        billed,
-        computed: -beforeTaxes(records.find((r) => r.key.id === creditedBy)?.data.total_cost),
+        ...row(record, 'CREDITED'),
+        computed: -beforeTaxes(credit.data.total_cost),
         difference: 0,
-        verdict: 'CREDITED',
-        creditedBy,
+        creditedBy: credit.key.id,
       });
       continue;
     }
