@@ -11,7 +11,7 @@
  * step failed, a peer refused a Session or CDR, or the database failed; 2 usage (bad arguments,
  * no usable database, no CPO party on the node).
  */
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createPlatform } from '../platform/platform.js';
 import {
@@ -27,20 +27,10 @@ import { StoreError } from '../store/errors.js';
 import { redactStoreUrl } from '../store/url.js';
 import { cliLogger, type LineFormat } from './cli-logger.js';
 import { checkNodeDatabase, databaseUrl, withNodeStore } from './node-context.js';
+import { onTerminal, type ProgressIo, perSecond, progressBar } from './progress.js';
 import { InputError } from './read-documents.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface SimulateIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Default: process.env (ROAMKIT_DB). */
-  env?: Env;
-  /** Whether progress goes to a terminal (a bar) or not (lines). Default: process.stderr.isTTY. */
-  isTTY?: boolean;
-  /** Where the bar is drawn. Default: process.stderr. */
-  progressStream?: NodeJS.WritableStream;
-}
+export type SimulateIo = ProgressIo;
 
 export interface SimulateCommandOptions {
   sessions: number;
@@ -115,7 +105,6 @@ function parseArrivals(value: string): ArrivalPattern {
 // ---------------------------------------------------------------------------------------------
 // Output.
 
-const perSecond = (count: number, ms: number) => Math.round(count / Math.max(ms / 1000, 0.001));
 const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -154,7 +143,7 @@ export function formatSimulationSummary(summary: SimulationSummary, speed: numbe
 
 /** Shows the progress: a bar on a terminal, else a line every tenth of the drivers. */
 function progressReporter(io: SimulateIo) {
-  const tty = io.isTTY ?? process.stderr.isTTY === true;
+  const tty = onTerminal(io);
   const started = Date.now();
   let total = 0;
   let done = 0;
@@ -190,15 +179,10 @@ function progressReporter(io: SimulateIo) {
         nextLine = Math.max(1, Math.ceil(total / 10));
         simulated = iso(event.from);
         if (tty && total > 0) {
-          bar = new cliProgress.SingleBar(
-            {
-              stream: io.progressStream ?? process.stderr,
-              format:
-                'drivers [{bar}] {value}/{total} | {charging} charging | {kwh} kWh | {at} | ETA {eta_formatted}',
-              hideCursor: true,
-              etaBuffer: 50,
-            },
-            cliProgress.Presets.shades_classic,
+          bar = progressBar(
+            io,
+            'drivers [{bar}] {value}/{total} | {charging} charging | {kwh} kWh | {at} | ETA {eta_formatted}',
+            50,
           );
           bar.start(total, 0, payload());
         }

@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { defaultClientFactory } from '../platform/credentials.js';
 import { createSyncService, SyncError, type SyncProgress, type SyncResult } from '../platform/sync.js';
@@ -7,20 +6,10 @@ import { OBJECT_MODULES, type ObjectModule } from '../store/types.js';
 import { redactStoreUrl } from '../store/url.js';
 import { cliLogger, type LineFormat } from './cli-logger.js';
 import { checkNodeDatabase, databaseUrl, withNodeStore } from './node-context.js';
+import { onTerminal, type ProgressIo, perSecond, progressBar } from './progress.js';
 import { InputError } from './read-documents.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface SyncIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Default: process.env (ROAMKIT_DB). */
-  env?: Env;
-  /** Whether progress goes to a terminal (a bar) or not (lines). Default: process.stderr.isTTY. */
-  isTTY?: boolean;
-  /** Where the bar is drawn. Default: process.stderr. */
-  progressStream?: NodeJS.WritableStream;
-}
+export type SyncIo = ProgressIo;
 
 interface SyncCommandOptions {
   peer: string;
@@ -46,7 +35,6 @@ function parseModule(value: string): ObjectModule {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const perSecond = (count: number, ms: number) => Math.round(count / Math.max(ms / 1000, 0.001));
 
 /** One plain progress line: `page 3: 300/1000 objects, 1520/s`. */
 export function formatPageLine(progress: SyncProgress, elapsedMs: number): string {
@@ -66,7 +54,7 @@ export function formatSummary(result: SyncResult, peerLabel: string): string {
 
 /** Shows the progress: a bar on a terminal, else a line per page. */
 function progressReporter(io: SyncIo, module: ObjectModule) {
-  const tty = io.isTTY ?? process.stderr.isTTY === true;
+  const tty = onTerminal(io);
   const started = Date.now();
   if (!tty) {
     return {
@@ -75,14 +63,10 @@ function progressReporter(io: SyncIo, module: ObjectModule) {
       stop: () => {},
     };
   }
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: io.progressStream ?? process.stderr,
-      format: `${module} [{bar}] {value}/{total} objects | {rate}/s | ETA {eta_formatted}`,
-      hideCursor: true,
-      etaBuffer: 20,
-    },
-    cliProgress.Presets.shades_classic,
+  const bar = progressBar(
+    io,
+    `${module} [{bar}] {value}/{total} objects | {rate}/s | ETA {eta_formatted}`,
+    20,
   );
   let running = false;
   return {
