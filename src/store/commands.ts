@@ -10,8 +10,7 @@
  * result and the timeout sweep cannot both complete a command, and a worker whose lease was
  * taken away cannot mark a newer result as delivered.
  *
- * Until the Store carries it (`store.commands`), `commandRepositoryOf(store)` builds one over a
- * SqlStore's Kysely handle.
+ * The Store carries one as `store.commands` (and a transaction's scope as `tx.commands`).
  */
 import {
   type Kysely,
@@ -25,7 +24,7 @@ import type { OcpiVersion } from '../protocol/index.js';
 import { StoreError, translateDriverError } from './errors.js';
 import type { RepositoryContext } from './repository.js';
 import { fromDbTime, toDbTime } from './schema.js';
-import type { ClaimOptions, Store } from './types.js';
+import type { ClaimOptions } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -669,29 +668,4 @@ export class KyselyCommandRepository implements CommandRepository {
     });
     return Number(result.numUpdatedRows);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Until the Store has a `commands` repository.
-
-const built = new WeakMap<object, CommandRepository>();
-
-/**
- * The store's command repository: `store.commands` once the Store carries one; until then one
- * built over a SqlStore's Kysely handle (kept per store, so every caller shares it).
- */
-export function commandRepositoryOf(store: Store): CommandRepository {
-  const held = (store as Store & { commands?: CommandRepository }).commands;
-  if (held !== undefined) return held;
-  const known = built.get(store);
-  if (known !== undefined) return known;
-  const db = (store as Store & { db?: Kysely<unknown> }).db;
-  if (db === undefined) throw new StoreError('this store has no commands repository');
-  const repository = new KyselyCommandRepository(
-    db.withTables<CommandsTables>() as unknown as Kysely<CommandsTables>,
-    { now: () => new Date(), assertUsable: () => {} },
-    store.dialect,
-  );
-  built.set(store, repository);
-  return repository;
 }

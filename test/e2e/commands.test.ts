@@ -33,7 +33,13 @@ import { createHttpGateway, registerGatewayApi } from '../../src/platform/gatewa
 import { createSimulatedGateway, type SimulatedGateway } from '../../src/platform/gateway/simulator.js';
 import type { ChargePointGateway } from '../../src/platform/gateway/types.js';
 import { tokenObjectId } from '../../src/platform/object-modules.js';
-import { formatDateTime, MODULE_IDS, OCPI_VERSIONS, type OcpiVersion } from '../../src/protocol/index.js';
+import {
+  encodeAuthorization,
+  formatDateTime,
+  MODULE_IDS,
+  OCPI_VERSIONS,
+  type OcpiVersion,
+} from '../../src/protocol/index.js';
 import type { CommandRecord } from '../../src/store/commands.js';
 import { openStore, type SqlStore } from '../../src/store/database.js';
 import type { PeerRecord } from '../../src/store/types.js';
@@ -251,6 +257,30 @@ function versionSuite(backend: Backend, version: OcpiVersion) {
     });
     after(async () => {
       await Promise.all([cpo?.close(), emsp?.close()]);
+    });
+
+    test('a body that is not a command is answered 2001, never a 500, and nothing is stored', async () => {
+      const interfaceName = version === '2.1.1' ? 'cpo' : 'receiver';
+      const url = `${cpo.config.publicUrl}/ocpi/${version}/${interfaceName}/commands/START_SESSION`;
+      const authorization = encodeAuthorization(String(peers.atSender.outgoingToken), version);
+      for (const body of [
+        'null',
+        '[]',
+        '"START"',
+        '{}',
+        '{"response_url":5,"token":"x","location_id":[1]}',
+        '{',
+      ]) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body,
+        });
+        // Malformed JSON is HTTP 400; a body the schema refuses is an OCPI error in HTTP 200.
+        assert.equal(response.status, body === '{' ? 400 : 200, body);
+        assert.equal(((await response.json()) as Json).status_code, 2001, body);
+      }
+      assert.deepEqual(await cpo.commands.list({ side: 'RECEIVED' }), []);
     });
 
     test('START_SESSION: accepted; the charge point starts a session (auth COMMAND) that reaches the eMSP', async () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CommandRepository, commandRepositoryOf, type NewCommand } from '../../src/store/commands.js';
+import type { CommandRepository, NewCommand } from '../../src/store/commands.js';
 import type { SqlStore } from '../../src/store/database.js';
 import {
   freshStores,
@@ -40,7 +40,7 @@ function suite(target: StoreTarget, skip: string | false) {
     let repo: CommandRepository;
     const fresh = async () => {
       store = (await open(() => new Date(T))).store;
-      repo = commandRepositoryOf(store);
+      repo = store.commands;
     };
 
     it('a command sent: the answer, then the result', async () => {
@@ -287,7 +287,7 @@ describe('commands repository on PostgreSQL: two workers claiming at once', { sk
   it('never take the same post (FOR UPDATE SKIP LOCKED)', async () => {
     const { store, open: again } = await open(() => new Date(T));
     const other = again();
-    const [r1, r2] = [commandRepositoryOf(store), commandRepositoryOf(other)];
+    const [r1, r2] = [store.commands, other.commands];
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
       const c = await r1.insert(command({ side: 'RECEIVED', state: 'WAITING', deadline: at(30) }));

@@ -20,7 +20,7 @@ import { type OcpiRequestContext, silentLogger } from '../../src/platform/module
 import { tokenObjectId } from '../../src/platform/object-modules.js';
 import { generateSeed } from '../../src/platform/seed/index.js';
 import { type OcpiVersion, rowsFor } from '../../src/protocol/index.js';
-import { type CommandRepository, commandRepositoryOf } from '../../src/store/commands.js';
+import type { CommandRepository } from '../../src/store/commands.js';
 import type { SqlStore } from '../../src/store/database.js';
 import type { PeerRecord } from '../../src/store/types.js';
 import { memoryStore, testConfig } from '../http/helpers.js';
@@ -144,7 +144,7 @@ async function world(): Promise<World> {
       lastUpdated: new Date(String(t.last_updated)),
     });
   }
-  const repository = commandRepositoryOf(store);
+  const repository = store.commands;
   return {
     store,
     config,
@@ -345,20 +345,24 @@ function resultContext(peer: PeerRecord, version: OcpiVersion, params: Json, bod
   };
 }
 
+/** The eMSP's sender of the world, which only takes results here (it never sends). */
+const offlineSender = (w: World) =>
+  createCommandSender({
+    config: w.config,
+    store: w.store,
+    repository: w.repository,
+    clientFactory: () => {
+      throw new Error('no network here');
+    },
+    settings: commandsSettings(),
+    now: () => NOW,
+    log: silentLogger,
+  });
+
 describe('the eMSP takes a result only from the peer it sent the command to, at its URL', () => {
   it('another peer, another command type or an unknown id: HTTP 404; the right one is stored', async () => {
     const w = await world();
-    const sender = createCommandSender({
-      config: w.config,
-      store: w.store,
-      repository: w.repository,
-      clientFactory: () => {
-        throw new Error('no network here');
-      },
-      settings: commandsSettings(),
-      now: () => NOW,
-      log: silentLogger,
-    });
+    const sender = offlineSender(w);
     await w.repository.insert({
       id: 'C-1',
       side: 'SENT',
@@ -398,17 +402,7 @@ describe('the eMSP takes a result only from the peer it sent the command to, at 
 
   it('2.1.1: the result is a CommandResponse body; UNKNOWN_SESSION becomes REJECTED', async () => {
     const w = await world();
-    const sender = createCommandSender({
-      config: w.config,
-      store: w.store,
-      repository: w.repository,
-      clientFactory: () => {
-        throw new Error('no network here');
-      },
-      settings: commandsSettings(),
-      now: () => NOW,
-      log: silentLogger,
-    });
+    const sender = offlineSender(w);
     await w.repository.insert({
       id: 'C-211',
       side: 'SENT',
@@ -586,7 +580,7 @@ describe('the eMSP vouches for the token it sends', () => {
     const sender = createCommandSender({
       config,
       store,
-      repository: commandRepositoryOf(store),
+      repository: store.commands,
       clientFactory: factory,
       settings: commandsSettings(),
       now: () => new Date(),

@@ -5,6 +5,7 @@
  * Each request is one row of the commands table (kind `chargingprofiles`, src/store/commands.ts):
  * its `command` says which request it is, its `reference` the session it is about.
  */
+import { enumValues, v2_3_0 } from '../../protocol/index.js';
 import type { CommandRecord } from '../../store/commands.js';
 
 export type { CommandRecord as ChargingProfileRecord };
@@ -48,19 +49,17 @@ export function requestOfCallback(callback: string): ProfileRequestType | undefi
   return PROFILE_REQUESTS.find((r) => PROFILE_REQUEST_FACTS[r].callback === callback);
 }
 
-/** ChargingProfileResponseType: the CPO's synchronous answer. */
-export const PROFILE_RESPONSE_TYPES = [
-  'ACCEPTED',
-  'NOT_SUPPORTED',
-  'REJECTED',
-  'TOO_OFTEN',
-  'UNKNOWN_SESSION',
-] as const;
-export type ChargingProfileResponseType = (typeof PROFILE_RESPONSE_TYPES)[number];
+/** ChargingProfileResponseType: the CPO's synchronous answer (the protocol's enum). */
+export type ChargingProfileResponseType = v2_3_0.chargingProfiles.ChargingProfileResponseType;
+export const PROFILE_RESPONSE_TYPES: readonly ChargingProfileResponseType[] = enumValues(
+  v2_3_0.chargingProfiles.ChargingProfileResponseType,
+);
 
-/** ChargingProfileResultType: what the EVSE did. */
-export const PROFILE_RESULT_TYPES = ['ACCEPTED', 'REJECTED', 'UNKNOWN'] as const;
-export type ChargingProfileResultType = (typeof PROFILE_RESULT_TYPES)[number];
+/** ChargingProfileResultType: what the EVSE did (the protocol's enum). */
+export type ChargingProfileResultType = v2_3_0.chargingProfiles.ChargingProfileResultType;
+export const PROFILE_RESULT_TYPES: readonly ChargingProfileResultType[] = enumValues(
+  v2_3_0.chargingProfiles.ChargingProfileResultType,
+);
 
 /**
  * A request's final word (record.outcome): a ChargingProfileResultType; the response when it was

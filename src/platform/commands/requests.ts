@@ -11,12 +11,7 @@
 import { OcpiStatusError } from '../../client/errors.js';
 import { toCanonical } from '../../model/index.js';
 import type { ModuleId, OcpiVersion } from '../../protocol/index.js';
-import {
-  type CommandRecord,
-  type CommandRepository,
-  commandRepositoryOf,
-  type ExpireOptions,
-} from '../../store/commands.js';
+import type { CommandRecord, CommandRepository, ExpireOptions } from '../../store/commands.js';
 import type { PeerRecord, Store } from '../../store/types.js';
 import type { NodeConfig } from '../config.js';
 import { type ClientFactory, defaultClientFactory, describeClientError } from '../credentials.js';
@@ -291,7 +286,7 @@ export function requestsContext(deps: {
   now?: (() => Date) | undefined;
 }): { repository: CommandRepository; clientFactory: ClientFactory; log: PlatformLogger; now: () => Date } {
   return {
-    repository: commandRepositoryOf(deps.store),
+    repository: deps.store.commands,
     clientFactory: deps.clientFactory ?? defaultClientFactory(deps.config),
     log: deps.log ?? silentLogger,
     now: deps.now ?? (() => new Date()),

@@ -1,6 +1,7 @@
 /**
  * The Commands module's vocabulary, shared by the sending (eMSP) and receiving (CPO) sides.
  */
+import { enumValues, v2_3_0 } from '../../protocol/index.js';
 import type { CommandRecord } from '../../store/commands.js';
 
 export type { CommandRecord };
@@ -27,23 +28,13 @@ export const COMMAND_OBJECTS: Record<CommandType, string> = {
   UNLOCK_CONNECTOR: 'UnlockConnector',
 };
 
-/** CommandResponseType (2.2+): the CPO's synchronous answer. */
-export const RESPONSE_TYPES = ['ACCEPTED', 'REJECTED', 'NOT_SUPPORTED', 'UNKNOWN_SESSION'] as const;
-export type CommandResponseType = (typeof RESPONSE_TYPES)[number];
+/** CommandResponseType (2.2+): the CPO's synchronous answer (the protocol's enum). */
+export type CommandResponseType = v2_3_0.commands.CommandResponseType;
+export const RESPONSE_TYPES: readonly CommandResponseType[] = enumValues(v2_3_0.commands.CommandResponseType);
 
-/** CommandResultType (2.2+): what the charge point did. */
-export const RESULT_TYPES = [
-  'ACCEPTED',
-  'CANCELED_RESERVATION',
-  'EVSE_OCCUPIED',
-  'EVSE_INOPERATIVE',
-  'FAILED',
-  'NOT_SUPPORTED',
-  'REJECTED',
-  'TIMEOUT',
-  'UNKNOWN_RESERVATION',
-] as const;
-export type CommandResultType = (typeof RESULT_TYPES)[number];
+/** CommandResultType (2.2+): what the charge point did (the protocol's enum). */
+export type CommandResultType = v2_3_0.commands.CommandResultType;
+export const RESULT_TYPES: readonly CommandResultType[] = enumValues(v2_3_0.commands.CommandResultType);
 
 /**
  * A command's final word (CommandRecord.outcome): a CommandResultType, a CommandResponseType
