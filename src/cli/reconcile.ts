@@ -13,13 +13,11 @@ import {
   storeTariffSource,
 } from '../platform/reconciliation/index.js';
 import { parseDateTime } from '../protocol/index.js';
-import { StoreError } from '../store/errors.js';
-import { redactStoreUrl } from '../store/url.js';
-import type { DataIo } from './data.js';
+import { type DataIo, reportError } from './data.js';
 import { checkNodeDatabase, databaseUrl, withNodeStore } from './node-context.js';
 import { InputError } from './read-documents.js';
 
-interface ReconcileOptions {
+interface ReconcileCommandOptions {
   peer: string;
   from?: string;
   to?: string;
@@ -98,12 +96,12 @@ export function addReconcileCommand(program: Command, io: DataIo): Command {
     .option('--format <format>', `${FORMATS.join(', ')} (default table)`)
     .option('--tolerance <amount>', 'amounts within this much agree (default 0.01)')
     .option('--db <url>', "the node's database: sqlite:PATH or postgres://… (env ROAMKIT_DB)")
-    .action(async (options: ReconcileOptions) => {
+    .action(async (options: ReconcileCommandOptions) => {
       process.exitCode = await runReconcile(options, io);
     });
 }
 
-async function runReconcile(options: ReconcileOptions, io: DataIo): Promise<number> {
+async function runReconcile(options: ReconcileCommandOptions, io: DataIo): Promise<number> {
   const url = databaseUrl(options.db, io.env ?? process.env);
   try {
     const format = (options.format ?? 'table') as (typeof FORMATS)[number];
@@ -136,14 +134,6 @@ async function runReconcile(options: ReconcileOptions, io: DataIo): Promise<numb
     const v = report.totals.verdicts;
     return (v.MISMATCH ?? 0) + (v.REVIEW ?? 0) + (v.NO_TARIFF ?? 0) > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof InputError) {
-      io.err(error.message);
-      return 2;
-    }
-    if (error instanceof StoreError) {
-      io.err(`roamkit reconcile: cannot use the database ${redactStoreUrl(url)}: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return reportError(error, 'reconcile', url, io);
   }
 }

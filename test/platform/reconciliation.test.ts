@@ -114,6 +114,15 @@ describe('reconciliation', () => {
   });
 });
 
+test('a credit CDR that names no original says so, and counts as billed', async () => {
+  const orphan = exampleCdr('CR-ORPHAN', { credit: true, total_cost: { before_taxes: -2 } });
+  const [row] = (await reconcileCdrs([record(orphan)], nothingKnown)).cdrs;
+  assert.equal(row?.verdict, 'CREDIT');
+  assert.equal(row?.creditReference, undefined);
+  assert.match(String(row?.detail), /names no CDR it credits/);
+  assert.equal(row?.difference, -2);
+});
+
 describe('a CDR checked on receipt', () => {
   test('a mispriced CDR is logged and recorded; a correct one leaves no record', async () => {
     const store = openStore('sqlite::memory:');

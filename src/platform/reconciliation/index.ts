@@ -159,15 +159,20 @@ export async function reconcileCdrs(
   for (const record of records) {
     const owner = `${record.key.countryCode}/${record.key.partyId}`;
     if (record.data.credit === true) {
-      const reference = String(record.data.credit_reference_id);
-      const matched = byId.has(`${owner}/${reference}`);
+      const ref = record.data.credit_reference_id;
+      const reference = typeof ref === 'string' ? ref : undefined;
+      const matched = reference !== undefined && byId.has(`${owner}/${reference}`);
       const base = row(record, 'CREDIT');
+      const detail =
+        reference === undefined
+          ? 'a credit CDR that names no CDR it credits (credit_reference_id)'
+          : `credits CDR ${reference}, which is not in this report`;
       cdrs.push({
         ...base,
         computed: matched ? base.billed : 0,
         difference: matched ? 0 : base.billed,
-        creditReference: reference,
-        ...(matched ? {} : { detail: `credits CDR ${reference}, which is not in this report` }),
+        ...(reference === undefined ? {} : { creditReference: reference }),
+        ...(matched ? {} : { detail }),
       });
       continue;
     }
