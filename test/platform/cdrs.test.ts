@@ -7,27 +7,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { cdrsModule } from '../../src/platform/cdrs.js';
 import { PublishError } from '../../src/platform/delivery/publisher.js';
-import {
-  encodeAuthorization,
-  findSchema,
-  type OcpiVersion,
-  schemasByVersion,
-  validate,
-} from '../../src/protocol/index.js';
-import type { SqlStore } from '../../src/store/database.js';
+import type { OcpiVersion } from '../../src/protocol/index.js';
 import type { ObjectKey } from '../../src/store/types.js';
+import { assertValid } from '../helpers/convert.js';
 import { readExample } from '../helpers/fixtures.js';
-import { FIXED_NOW, memoryStore, testApp, testConfig } from '../http/helpers.js';
 import {
-  type Answer,
   addPeer,
   call,
   clone,
+  emspPeersByVersion,
+  idsOf,
   ifacePath,
   type Json,
+  moduleNode,
+  nextPath,
+  type ObjectNode,
+  post,
   role,
   type TestPeer,
   VERSIONS,
@@ -35,43 +32,8 @@ import {
 
 const PUBLIC_URL = 'http://127.0.0.1:8080';
 
-interface CdrsNode {
-  app: FastifyInstance;
-  store: SqlStore;
-  close(): Promise<void>;
-}
-
 /** testConfig's node (our CPO NL/RMK first, our eMSP NL/RME) with the CDRs module on a fixed clock. */
-async function cdrsNode(): Promise<CdrsNode> {
-  const store = await memoryStore();
-  const config = testConfig();
-  const { app, close } = await testApp({
-    config,
-    store,
-    modules: [cdrsModule({ config, store, now: () => FIXED_NOW })],
-  });
-  return { app, store, close };
-}
-
-async function post(app: FastifyInstance, peer: TestPeer, url: string, body: unknown): Promise<Answer> {
-  const res = await app.inject({
-    method: 'POST',
-    url,
-    headers: {
-      authorization: encodeAuthorization(peer.token, peer.version),
-      'content-type': 'application/json',
-    },
-    payload: JSON.stringify(body),
-  });
-  return { http: res.statusCode, body: JSON.parse(res.body) as Json, headers: res.headers };
-}
-
-function assertValid(version: OcpiVersion, value: unknown): void {
-  const schema = findSchema(schemasByVersion[version], 'CDR');
-  assert.ok(schema, `${version} CDR schema`);
-  const result = validate(schema, value);
-  assert.ok(result.valid, `${version} CDR: ${JSON.stringify(result.issues.slice(0, 3))}`);
-}
+const cdrsNode = () => moduleNode((deps) => [cdrsModule(deps)]);
 
 /** The path of an absolute URL of this node (for inject). */
 function pathOf(url: string): string {
@@ -107,7 +69,7 @@ for (const version of VERSIONS) {
   describe(`CDRs Receiver (eMSP), ${version}`, () => {
     const [cc, pid] = OWNER[version];
     const receiver = ifacePath(version, 'cdrs', 'RECEIVER');
-    let node: CdrsNode;
+    let node: ObjectNode;
     let cpo: TestPeer;
     let stranger: TestPeer;
     let twin: TestPeer;
@@ -139,7 +101,7 @@ for (const version of VERSIONS) {
       const got = await call(node.app, cpo, 'GET', pathOf(location));
       assert.equal(got.http, 200);
       assert.equal(got.body.status_code, 1000);
-      assertValid(version, got.body.data);
+      assertValid(version, 'CDR', got.body.data);
       if (version === '2.1.1') {
         // The embedded 2.1.1 Location is kept as the CdrLocation it comes down to; the rest as sent.
         const data = got.body.data as Json;
@@ -293,16 +255,13 @@ function ourCdr(id: string, emsp: [string, string], changes: Json = {}): Json {
 }
 
 describe('CDRs Sender (CPO): a peer lists only the CDRs of its own tokens', () => {
-  let node: CdrsNode;
-  const msp = {} as Record<OcpiVersion, TestPeer>;
-  const oth = {} as Record<OcpiVersion, TestPeer>;
+  let node: ObjectNode;
+  let msp: Record<OcpiVersion, TestPeer>;
+  let oth: Record<OcpiVersion, TestPeer>;
 
   before(async () => {
     node = await cdrsNode();
-    for (const version of VERSIONS) {
-      msp[version] = await addPeer(node.store, version, [role('EMSP', 'DE', 'MSP')]);
-      oth[version] = await addPeer(node.store, version, [role('EMSP', 'DE', 'OTH')]);
-    }
+    ({ msp, oth } = await emspPeersByVersion(node.store));
     const publisher = node.app.platform.publisher;
     const plan: [string, [string, string]][] = [
       ['C1', ['DE', 'MSP']],
@@ -326,30 +285,24 @@ describe('CDRs Sender (CPO): a peer lists only the CDRs of its own tokens', () =
   });
   after(() => node.close());
 
-  const ids = (answer: Answer) => (answer.body.data as Json[]).map((c) => c.id);
-
   for (const version of VERSIONS) {
     test(`${version}: each eMSP sees its own CDRs only, counted and paged as such`, async () => {
       const sender = ifacePath(version, 'cdrs', 'SENDER');
       const all = await call(node.app, msp[version], 'GET', sender);
       assert.equal(all.body.status_code, 1000, JSON.stringify(all.body));
-      assert.deepEqual(ids(all), ['C1', 'C3', 'C5']);
+      assert.deepEqual(idsOf(all), ['C1', 'C3', 'C5']);
       assert.equal(all.headers['x-total-count'], '3');
-      for (const cdr of all.body.data as Json[]) assertValid(version, cdr);
+      for (const cdr of all.body.data as Json[]) assertValid(version, 'CDR', cdr);
       const other = await call(node.app, oth[version], 'GET', sender);
-      assert.deepEqual(ids(other), ['C2']);
+      assert.deepEqual(idsOf(other), ['C2']);
       assert.equal(other.headers['x-total-count'], '1');
 
       const first = await call(node.app, msp[version], 'GET', `${sender}?limit=2`);
-      assert.deepEqual(ids(first), ['C1', 'C3']);
+      assert.deepEqual(idsOf(first), ['C1', 'C3']);
       assert.equal(first.headers['x-total-count'], '3');
       assert.equal(first.headers['x-limit'], '2');
-      const next = /^<http:\/\/127\.0\.0\.1:8080([^>]+)>; rel="next"$/.exec(
-        first.headers.link as string,
-      )?.[1];
-      assert.ok(next, String(first.headers.link));
-      const second = await call(node.app, msp[version], 'GET', next);
-      assert.deepEqual(ids(second), ['C5']);
+      const second = await call(node.app, msp[version], 'GET', nextPath(first));
+      assert.deepEqual(idsOf(second), ['C5']);
       assert.equal(second.headers.link, undefined);
 
       const window = await call(
@@ -358,7 +311,7 @@ describe('CDRs Sender (CPO): a peer lists only the CDRs of its own tokens', () =
         'GET',
         `${sender}?date_from=2024-12-06T00:00:00Z&date_to=2024-12-09T20:02:13Z`,
       );
-      assert.deepEqual(ids(window), ['C3']);
+      assert.deepEqual(idsOf(window), ['C3']);
     });
   }
 

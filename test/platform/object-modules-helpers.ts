@@ -1,14 +1,15 @@
 /**
- * Helpers for the Locations and Tariffs module tests: a node (buildApp over a store) with the two
- * modules wired to a recording `onMissingObject` and a fixed clock, REGISTERED peers made directly
- * in the store, and one-line OCPI calls.
+ * Helpers for the object module tests (Locations, Tariffs, Tokens, Sessions, CDRs): a node
+ * (buildApp over a store) with the modules wired to a recording `onMissingObject` and a fixed
+ * clock, REGISTERED peers made directly in the store, and one-line OCPI calls.
  */
 
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { NodeConfigInput } from '../../src/platform/config.js';
 import { locationsModule } from '../../src/platform/locations.js';
-import type { ConversionCache } from '../../src/platform/published-objects/index.js';
+import type { OcpiModule } from '../../src/platform/modules.js';
+import type { ConversionCache, ObjectModuleDeps } from '../../src/platform/published-objects/index.js';
 import { tariffsModule } from '../../src/platform/tariffs.js';
 import { modulePath } from '../../src/platform/urls.js';
 import { encodeAuthorization, type InterfaceRole, type OcpiVersion } from '../../src/protocol/index.js';
@@ -28,9 +29,20 @@ export interface ObjectNode {
   close(): Promise<void>;
 }
 
-/** A node hosting NL/RMK (CPO) and NL/RME (eMSP), serving both interfaces of both modules. */
-export async function objectNode(
-  options: { config?: NodeConfigInput; store?: SqlStore; now?: () => Date; cache?: ConversionCache } = {},
+export interface ObjectNodeOptions {
+  config?: NodeConfigInput;
+  store?: SqlStore;
+  now?: () => Date;
+  cache?: ConversionCache;
+}
+
+/**
+ * testConfig's node (our CPO NL/RMK first, our eMSP NL/RME) serving `modules(deps)`, whose deps
+ * have a fixed clock (unless `now` is given) and record every onMissingObject call.
+ */
+export async function moduleNode(
+  modules: (deps: ObjectModuleDeps) => OcpiModule[],
+  options: ObjectNodeOptions = {},
 ): Promise<ObjectNode> {
   const store = options.store ?? (await memoryStore());
   const config = testConfig(options.config);
@@ -44,13 +56,13 @@ export async function objectNode(
       missing.push([peerId, module]);
     },
   };
-  const { app, close } = await testApp({
-    config,
-    store,
-    modules: [locationsModule(deps), tariffsModule(deps)],
-  });
+  const { app, close } = await testApp({ config, store, modules: modules(deps) });
   return { app, store, missing, close };
 }
+
+/** A node hosting NL/RMK (CPO) and NL/RME (eMSP), serving both interfaces of Locations and Tariffs. */
+export const objectNode = (options: ObjectNodeOptions = {}): Promise<ObjectNode> =>
+  moduleNode((deps) => [locationsModule(deps), tariffsModule(deps)], options);
 
 export const role = (name: string, country_code: string, party_id: string) => ({
   role: name,
@@ -102,7 +114,7 @@ export interface Answer {
 export async function call(
   app: FastifyInstance,
   peer: TestPeer,
-  method: 'GET' | 'PUT' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   body?: unknown,
   version: OcpiVersion = peer.version,
@@ -117,6 +129,34 @@ export async function call(
     ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
   });
   return { http: res.statusCode, body: JSON.parse(res.body) as Json, headers: res.headers };
+}
+
+/** A POST as `peer` in its version; a body only when given. */
+export const post = (app: FastifyInstance, peer: TestPeer, url: string, body?: unknown): Promise<Answer> =>
+  call(app, peer, 'POST', url, body);
+
+/** The ids of a list answer's objects, in order. */
+export const idsOf = (answer: Answer) => (answer.body.data as Json[]).map((object) => object.id);
+
+/** The path of a list answer's Link rel="next" (which must be there), for inject. */
+export function nextPath(answer: Answer): string {
+  const next = /^<http:\/\/127\.0\.0\.1:8080([^>]+)>; rel="next"$/.exec(answer.headers.link as string)?.[1];
+  assert.ok(next, String(answer.headers.link));
+  return next;
+}
+
+/**
+ * Two eMSP peers in each version, `msp` (DE/MSP) and `oth` (DE/OTH): a Sender list's audience,
+ * each of which must see only the objects of its own tokens.
+ */
+export async function emspPeersByVersion(store: SqlStore) {
+  const msp = {} as Record<OcpiVersion, TestPeer>;
+  const oth = {} as Record<OcpiVersion, TestPeer>;
+  for (const version of VERSIONS) {
+    msp[version] = await addPeer(store, version, [role('EMSP', 'DE', 'MSP')]);
+    oth[version] = await addPeer(store, version, [role('EMSP', 'DE', 'OTH')]);
+  }
+  return { msp, oth };
 }
 
 /** A deep copy (examples are shared between tests). */

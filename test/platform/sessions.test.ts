@@ -6,54 +6,30 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { preferencesMetaKey, sessionsModule } from '../../src/platform/sessions.js';
-import { findSchema, type OcpiVersion, schemasByVersion, validate } from '../../src/protocol/index.js';
-import type { SqlStore } from '../../src/store/database.js';
-import type { ObjectKey, ObjectModule } from '../../src/store/types.js';
+import type { OcpiVersion } from '../../src/protocol/index.js';
+import type { ObjectKey } from '../../src/store/types.js';
+import { assertValid } from '../helpers/convert.js';
 import { readExample } from '../helpers/fixtures.js';
-import { FIXED_NOW, memoryStore, testApp, testConfig } from '../http/helpers.js';
+import { FIXED_NOW } from '../http/helpers.js';
 import {
   addPeer,
   call,
   clone,
+  emspPeersByVersion,
+  idsOf,
   ifacePath,
   type Json,
+  moduleNode,
+  nextPath,
+  type ObjectNode,
   role,
   type TestPeer,
   VERSIONS,
 } from './object-modules-helpers.js';
 
-interface SessionsNode {
-  app: FastifyInstance;
-  store: SqlStore;
-  missing: [string, ObjectModule][];
-  close(): Promise<void>;
-}
-
 /** testConfig's node (our CPO NL/RMK first, our eMSP NL/RME) with the Sessions module on a fixed clock. */
-async function sessionsNode(): Promise<SessionsNode> {
-  const store = await memoryStore();
-  const config = testConfig();
-  const missing: [string, ObjectModule][] = [];
-  const deps = {
-    config,
-    store,
-    now: () => FIXED_NOW,
-    onMissingObject: (peerId: string, module: ObjectModule) => {
-      missing.push([peerId, module]);
-    },
-  };
-  const { app, close } = await testApp({ config, store, modules: [sessionsModule(deps)] });
-  return { app, store, missing, close };
-}
-
-function assertValid(version: OcpiVersion, type: string, value: unknown): void {
-  const schema = findSchema(schemasByVersion[version], type);
-  assert.ok(schema, `${version} ${type} schema`);
-  const result = validate(schema, value);
-  assert.ok(result.valid, `${version} ${type}: ${JSON.stringify(result.issues.slice(0, 3))}`);
-}
+const sessionsNode = () => moduleNode((deps) => [sessionsModule(deps)]);
 
 const periodsOf = (session: Json | undefined) => (session?.charging_periods ?? []) as Json[];
 const key = (cc: string, pid: string, id: string): ObjectKey => ({ countryCode: cc, partyId: pid, id });
@@ -69,7 +45,7 @@ describe('Sessions Receiver (eMSP), 2.1.1', () => {
     id,
     ...changes,
   });
-  let node: SessionsNode;
+  let node: ObjectNode;
   let peer: TestPeer;
   const stored = (id: string) => node.store.objects.get('sessions', key('NL', 'TNM', id));
 
@@ -182,7 +158,7 @@ for (const version of ['2.2.1', '2.3.0'] as const) {
       (patch.charging_periods as Json[])[0]!.start_date_time = at;
       return { ...patch, last_updated: at };
     };
-    let node: SessionsNode;
+    let node: ObjectNode;
     let peer: TestPeer;
     const stk = (id: string) => node.store.objects.get('sessions', key('NL', 'STK', id));
     const bec = (id: string) => node.store.objects.get('sessions', key('BE', 'BEC', id));
@@ -384,37 +360,24 @@ function ourRunningSession(id: string, evseUid: string, emsp: [string, string] =
 }
 
 describe('Sessions Sender (CPO): a peer lists only the Sessions of its own tokens', () => {
-  let node: SessionsNode;
-  const msp = {} as Record<OcpiVersion, TestPeer>;
-  const oth = {} as Record<OcpiVersion, TestPeer>;
+  let node: ObjectNode;
+  let msp: Record<OcpiVersion, TestPeer>;
+  let oth: Record<OcpiVersion, TestPeer>;
 
   before(async () => {
     node = await sessionsNode();
-    for (const version of VERSIONS) {
-      msp[version] = await addPeer(node.store, version, [role('EMSP', 'DE', 'MSP')]);
-      oth[version] = await addPeer(node.store, version, [role('EMSP', 'DE', 'OTH')]);
-    }
+    ({ msp, oth } = await emspPeersByVersion(node.store));
     const publisher = node.app.platform.publisher;
-    await publisher.put(
-      'sessions',
-      ourSession('S1', ['DE', 'MSP'], { last_updated: '2024-01-01T00:00:00Z' }),
-    );
-    await publisher.put(
-      'sessions',
-      ourSession('S2', ['DE', 'OTH'], { last_updated: '2024-01-02T00:00:00Z' }),
-    );
-    await publisher.put(
-      'sessions',
-      ourSession('S3', ['DE', 'MSP'], { last_updated: '2024-01-03T00:00:00Z' }),
-    );
-    await publisher.put(
-      'sessions',
-      ourSession('S4', ['FR', 'NOB'], { last_updated: '2024-01-04T00:00:00Z' }),
-    );
-    await publisher.put(
-      'sessions',
-      ourSession('S5', ['DE', 'MSP'], { last_updated: '2024-01-05T00:00:00Z' }),
-    );
+    const plan: [string, [string, string]][] = [
+      ['S1', ['DE', 'MSP']],
+      ['S2', ['DE', 'OTH']],
+      ['S3', ['DE', 'MSP']],
+      ['S4', ['FR', 'NOB']],
+      ['S5', ['DE', 'MSP']],
+    ];
+    for (const [i, [id, emsp]] of plan.entries()) {
+      await publisher.put('sessions', ourSession(id, emsp, { last_updated: `2024-01-0${i + 1}T00:00:00Z` }));
+    }
   });
   after(() => node.close());
 
@@ -433,58 +396,36 @@ describe('Sessions Sender (CPO): a peer lists only the Sessions of its own token
   for (const version of VERSIONS) {
     test(`${version}: each eMSP sees its own Sessions only, counted and paged as such`, async () => {
       const all = await list(msp[version], '?date_from=2000-01-01T00:00:00Z');
-      assert.deepEqual(
-        (all.body.data as Json[]).map((s) => s.id),
-        ['S1', 'S3', 'S5'],
-      );
+      assert.deepEqual(idsOf(all), ['S1', 'S3', 'S5']);
       assert.equal(all.headers['x-total-count'], '3');
       for (const session of all.body.data as Json[]) assertValid(version, 'Session', session);
 
       const other = await list(oth[version], '?date_from=2000-01-01T00:00:00Z');
-      assert.deepEqual(
-        (other.body.data as Json[]).map((s) => s.id),
-        ['S2'],
-      );
+      assert.deepEqual(idsOf(other), ['S2']);
       assert.equal(other.headers['x-total-count'], '1');
 
       const first = await list(msp[version], '?date_from=2000-01-01T00:00:00Z&limit=2');
-      assert.deepEqual(
-        (first.body.data as Json[]).map((s) => s.id),
-        ['S1', 'S3'],
-      );
+      assert.deepEqual(idsOf(first), ['S1', 'S3']);
       assert.equal(first.headers['x-total-count'], '3');
       assert.equal(first.headers['x-limit'], '2');
-      const next = /^<http:\/\/127\.0\.0\.1:8080([^>]+)>; rel="next"$/.exec(
-        first.headers.link as string,
-      )?.[1];
-      assert.ok(next, String(first.headers.link));
-      const second = await call(node.app, msp[version], 'GET', next);
-      assert.deepEqual(
-        (second.body.data as Json[]).map((s) => s.id),
-        ['S5'],
-      );
+      const second = await call(node.app, msp[version], 'GET', nextPath(first));
+      assert.deepEqual(idsOf(second), ['S5']);
       assert.equal(second.headers.link, undefined);
 
       const window = await list(msp[version], '?date_from=2024-01-02T00:00:00Z&date_to=2024-01-05T00:00:00Z');
-      assert.deepEqual(
-        (window.body.data as Json[]).map((s) => s.id),
-        ['S3'],
-      );
+      assert.deepEqual(idsOf(window), ['S3']);
     });
   }
 
   test('an eMSP with both parties sees the Sessions of both', async () => {
     const both = await addPeer(node.store, '2.2.1', [role('EMSP', 'DE', 'MSP'), role('EMSP', 'DE', 'OTH')]);
     const answer = await list(both, '?date_from=2000-01-01T00:00:00Z');
-    assert.deepEqual(
-      (answer.body.data as Json[]).map((s) => s.id),
-      ['S1', 'S2', 'S3', 'S5'],
-    );
+    assert.deepEqual(idsOf(answer), ['S1', 'S2', 'S3', 'S5']);
   });
 });
 
 describe('Sessions Sender (CPO), 2.2.1+: PUT {session_id}/charging_preferences', () => {
-  let node: SessionsNode;
+  let node: ObjectNode;
   const emsp = {} as Record<'2.2.1' | '2.3.0', TestPeer>;
   const url = (version: '2.2.1' | '2.3.0', id: string) =>
     `${ifacePath(version, 'sessions', 'SENDER')}/${id}/charging_preferences`;

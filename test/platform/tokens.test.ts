@@ -6,26 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { tokensModule } from '../../src/platform/tokens.js';
-import {
-  encodeAuthorization,
-  findSchema,
-  type OcpiVersion,
-  schemasByVersion,
-  validate,
-} from '../../src/protocol/index.js';
-import type { SqlStore } from '../../src/store/database.js';
-import type { ObjectKey, ObjectModule } from '../../src/store/types.js';
+import type { OcpiVersion } from '../../src/protocol/index.js';
+import type { ObjectKey } from '../../src/store/types.js';
+import { assertValid } from '../helpers/convert.js';
 import { readExample } from '../helpers/fixtures.js';
-import { FIXED_NOW, memoryStore, testApp, testConfig } from '../http/helpers.js';
 import {
-  type Answer,
   addPeer,
   call,
   clone,
   ifacePath,
   type Json,
+  moduleNode,
+  nextPath,
+  type ObjectNode,
+  post,
   role,
   type TestPeer,
   VERSIONS,
@@ -41,50 +36,11 @@ const PARTIES = [
   { country_code: 'NL', party_id: 'RMK', role: 'CPO', business_details: { name: 'Roamkit CPO' } },
 ];
 
-interface TokensNode {
-  app: FastifyInstance;
-  store: SqlStore;
-  missing: [string, ObjectModule][];
-  close(): Promise<void>;
-}
-
 /** A node hosting our eMSP and CPO with the Tokens module (fixed clock, pages of 2 at most). */
-async function tokensNode(): Promise<TokensNode> {
-  const store = await memoryStore();
-  const config = testConfig({ parties: PARTIES, pagination: { defaultLimit: 2, maxLimit: 2 } });
-  const missing: [string, ObjectModule][] = [];
-  const deps = {
-    config,
-    store,
-    now: () => FIXED_NOW,
-    onMissingObject: (peerId: string, module: ObjectModule) => {
-      missing.push([peerId, module]);
-    },
-  };
-  const { app, close } = await testApp({ config, store, modules: [tokensModule(deps)] });
-  return { app, store, missing, close };
-}
-
-/** POST as `peer` (the helpers' `call` has no POST); a body only when given. */
-async function post(app: FastifyInstance, peer: TestPeer, url: string, body?: unknown): Promise<Answer> {
-  const res = await app.inject({
-    method: 'POST',
-    url,
-    headers: {
-      authorization: encodeAuthorization(peer.token, peer.version),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+const tokensNode = () =>
+  moduleNode((deps) => [tokensModule(deps)], {
+    config: { parties: PARTIES, pagination: { defaultLimit: 2, maxLimit: 2 } },
   });
-  return { http: res.statusCode, body: JSON.parse(res.body) as Json, headers: res.headers };
-}
-
-function assertValid(version: OcpiVersion, type: string, value: unknown): void {
-  const schema = findSchema(schemasByVersion[version], type);
-  assert.ok(schema, `${version} ${type} schema`);
-  const result = validate(schema, value);
-  assert.ok(result.valid, `${version} ${type}: ${JSON.stringify(result.issues.slice(0, 3))}`);
-}
 
 const tokenKey = (cc: string, pid: string, type: string, uid: string): ObjectKey => ({
   countryCode: cc,
@@ -118,7 +74,7 @@ for (const version of VERSIONS) {
       uid,
       ...changes,
     });
-    let node: TokensNode;
+    let node: ObjectNode;
     let peer: TestPeer;
     const stored = async (type: string, uid: string) =>
       node.store.objects.get('tokens', tokenKey(cc, pid, type, uid));
@@ -391,7 +347,7 @@ function ourAppUser(uid: string, changes: Json = {}): Json {
 }
 
 describe('Tokens Sender (eMSP): list and real-time authorization', () => {
-  let node: TokensNode;
+  let node: ObjectNode;
   const cpos = {} as Record<OcpiVersion, TestPeer>;
   /** Our tokens, by uid, in the order published (= list order). */
   const OURS = ['T1', 'T2', 'T3', 'T4', 'T5'];
@@ -433,11 +389,8 @@ describe('Tokens Sender (eMSP): list and real-time authorization', () => {
       assert.equal(Number(answer.headers['x-total-count']), total, 'the same total on every page');
       assert.equal(answer.headers['x-limit'], '2');
       items.push(...(answer.body.data as Json[]));
-      const link = answer.headers.link as string | undefined;
-      if (link === undefined) break;
-      const next = /^<http:\/\/127\.0\.0\.1:8080([^>]+)>; rel="next"$/.exec(link)?.[1];
-      assert.ok(next, link);
-      url = next;
+      if (answer.headers.link === undefined) break;
+      url = nextPath(answer);
       assert.ok(pages < 10, 'the pages end');
     }
     return { total, items, pages };
@@ -479,7 +432,7 @@ describe('Tokens Sender (eMSP): list and real-time authorization', () => {
 });
 
 describe('Tokens Sender (eMSP): POST {token_uid}/authorize', () => {
-  let node: TokensNode;
+  let node: ObjectNode;
   const cpos = {} as Record<OcpiVersion, TestPeer>;
   const authorizeUrl = (version: OcpiVersion, uid: string, query = '') =>
     `${ifacePath(version, 'tokens', 'SENDER')}/${uid}/authorize${query}`;
