@@ -38,7 +38,7 @@ import { connectNodes } from '../../e2e/helpers.js';
 import { readExample } from '../../helpers/fixtures.js';
 import { dropTestSchemas, newTestSchema, pgTestUrl, whenPostgres } from '../../store/targets.js';
 import { CDR_CHILD_ENV, type CdrChildOptions, seededRandom } from './cdr-child.js';
-import { eventually, type Json } from './helpers.js';
+import { CHILD_DELIVERY, eventually, type Json } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./cdr-child.js', import.meta.url));
 const CPO = { country_code: 'NL', party_id: 'CPO' };
@@ -51,17 +51,6 @@ const CDRS = 200;
 const KILLS: Readonly<Record<OcpiVersion, number>> = { '2.2.1': 6, '2.1.1': 2, '2.3.0': 2 };
 /** Fixed, so a failing run can be repeated (as far as process timing repeats). ROAMKIT_CDR_KILL_SEED overrides. */
 const SEED = Number(process.env.ROAMKIT_CDR_KILL_SEED ?? 20261120);
-/** The child's worker: short leases and delays, so a restarted child takes over fast. */
-const DELIVERY = {
-  retryWindowMs: 60_000,
-  baseDelayMs: 20,
-  maxDelayMs: 100,
-  probeIntervalMs: 100,
-  pollIntervalMs: 10,
-  concurrency: 4,
-  leaseMs: 400,
-  timeoutMs: 2000,
-};
 /** The longest pause between two CDRs of the burst, ms. */
 const PACE_MS = 6;
 
@@ -344,7 +333,7 @@ function scenario(databases: Databases, version: OcpiVersion, seed: number, kill
       ...(cpoDb.schema === undefined ? {} : { schema: cpoDb.schema }),
       cdrsFile,
       parties: [`${CPO.country_code}:${CPO.party_id}:CPO`],
-      delivery: DELIVERY,
+      delivery: CHILD_DELIVERY,
       workerId,
       seed: Math.floor(random() * 2 ** 32),
       paceMs: PACE_MS,

@@ -185,3 +185,15 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A killed worker child's delivery settings: short leases and delays, so a restarted child takes over fast. */
+export const CHILD_DELIVERY = {
+  retryWindowMs: 60_000,
+  baseDelayMs: 20,
+  maxDelayMs: 100,
+  probeIntervalMs: 100,
+  pollIntervalMs: 10,
+  concurrency: 4,
+  leaseMs: 400,
+  timeoutMs: 2000,
+};

@@ -16,19 +16,9 @@ import { fromCanonical } from '../../../src/model/index.js';
 import { createPublisher } from '../../../src/platform/delivery/publisher.js';
 import { openStore } from '../../../src/store/database.js';
 import { testConfig } from '../../http/helpers.js';
-import { addPeer, eventually, type Json, ourLocation, scriptedReceiver } from './helpers.js';
+import { addPeer, CHILD_DELIVERY, eventually, type Json, ourLocation, scriptedReceiver } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./worker-child.js', import.meta.url));
-const SETTINGS = {
-  retryWindowMs: 60_000,
-  baseDelayMs: 20,
-  maxDelayMs: 100,
-  probeIntervalMs: 100,
-  pollIntervalMs: 10,
-  concurrency: 4,
-  leaseMs: 400,
-  timeoutMs: 2000,
-};
 const LOCATIONS = 12;
 const CYCLES = 6;
 const STATUSES = ['AVAILABLE', 'CHARGING', 'BLOCKED', 'OUTOFORDER', 'RESERVED'];
@@ -41,7 +31,7 @@ function startChild(db: string, id: string): Promise<ChildProcess> {
     env: {
       ...process.env,
       ROAMKIT_DELIVERY_CHILD_DB: db,
-      ROAMKIT_DELIVERY_CHILD_SETTINGS: JSON.stringify(SETTINGS),
+      ROAMKIT_DELIVERY_CHILD_SETTINGS: JSON.stringify(CHILD_DELIVERY),
       ROAMKIT_DELIVERY_CHILD_ID: id,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
