@@ -23,36 +23,30 @@
 import { formatDateTime } from '../protocol/common/datetime.js';
 import type { CdrDimension, ChargingPeriod } from '../protocol/v2_3_0/cdrs.js';
 import type { Tariff } from '../protocol/v2_3_0/tariffs.js';
-import { assertTimeZone, type LocalTime, localTime, utcOffset, wallClock } from '../tariff/local-time.js';
+import {
+  assertTimeZone,
+  DAY,
+  HOUR,
+  type LocalTime,
+  localTime,
+  offsetChanges,
+  SECOND,
+  utcOffset,
+  wallClock,
+} from '../tariff/local-time.js';
 import {
   activeComponents,
+  compileRestrictions,
   PRICED_DIMENSIONS,
-  parseTimeOfDay,
   type RestrictionContext,
   tariffValidAt,
   tariffValidity,
 } from '../tariff/restrictions.js';
 import { isCharging, type MeterSample } from './meter.js';
 
-// Local time and Tariff restrictions live in the tariff engine (src/tariff/), which prices what
-// this module splits; re-exported here for the charging module's users.
-export { type LocalTime, localTime } from '../tariff/local-time.js';
-export {
-  type ActiveComponent,
-  activeComponents,
-  PRICED_DIMENSIONS,
-  parseTimeOfDay,
-  type RestrictionContext,
-  restrictionsMatch,
-  tariffValidAt,
-} from '../tariff/restrictions.js';
-
 /** The canonical (OCPI 2.3.0) Tariff. */
 export type CanonicalTariff = Tariff;
 
-const SECOND = 1000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 /** No time zone is further than 14 h from UTC (Pacific/Kiritimati is +14). */
 const MAX_OFFSET = 14 * HOUR;
 
@@ -80,23 +74,24 @@ function sortedUnique(values: number[]): number[] {
 }
 
 /**
- * The instants at which the local wall clock shows one of the given times of day (midnight
- * always: day of week and date change there), plus the instants at which the zone's UTC offset
+ * The instants at which the local wall clock shows one of the given times of day (midnight among
+ * them: day of week and date change there), plus the instants at which the zone's UTC offset
  * changes (a wall time in a DST gap never shows; the restriction flips at the jump instead).
  * Generated a local day at a time, as far as the timeline has got.
  */
 class LocalBoundaries {
   readonly #timeZone: string;
-  readonly #minutes: readonly number[];
+  /** Seconds of the local day. */
+  readonly #secondsOfDay: readonly number[];
   #instants: number[] = [];
   /** Next local date to generate, as the UTC midnight of that calendar date. */
   #nextDay: number;
   /** Every boundary before this instant has been generated. */
   #complete: number;
 
-  constructor(timeZone: string, minutes: readonly number[], fromMs: number) {
+  constructor(timeZone: string, secondsOfDay: readonly number[], fromMs: number) {
     this.#timeZone = timeZone;
-    this.#minutes = minutes;
+    this.#secondsOfDay = secondsOfDay;
     const date = localTime(fromMs, timeZone).date;
     // Two days early: a boundary of the day before may still lie after fromMs in UTC.
     this.#nextDay = Date.parse(`${date}T00:00:00Z`) - 2 * DAY;
@@ -112,8 +107,8 @@ class LocalBoundaries {
     const day = this.#nextDay;
     const tz = this.#timeZone;
     const found: number[] = [];
-    for (const minute of this.#minutes) {
-      const naive = day + minute * 60_000;
+    for (const second of this.#secondsOfDay) {
+      const naive = day + second * SECOND;
       // The offsets a day before and after: both sides of a DST change near this wall time, so a
       // wall time that occurs twice (autumn) yields both instants, one that never occurs none.
       for (const offset of new Set([utcOffset(naive - DAY, tz), utcOffset(naive + DAY, tz)])) {
@@ -121,18 +116,9 @@ class LocalBoundaries {
         if (wallClock(instant, tz) === naive) found.push(instant);
       }
     }
-    // Offset changes in this day's share of UTC; zones change at most once in a day, on a second.
-    let lo = day - MAX_OFFSET;
-    let hi = lo + DAY;
-    const before = utcOffset(lo, tz);
-    if (utcOffset(hi, tz) !== before) {
-      while (hi - lo > SECOND) {
-        const mid = lo + Math.floor((hi - lo) / (2 * SECOND)) * SECOND;
-        if (utcOffset(mid, tz) === before) lo = mid;
-        else hi = mid;
-      }
-      found.push(hi);
-    }
+    // Offset changes in this day's share of UTC, both edges included (a repeat is merged below).
+    const from = day - MAX_OFFSET;
+    found.push(...offsetChanges(from - 1, from + DAY + 1, tz));
     this.#instants = sortedUnique([...this.#instants, ...found]);
     this.#nextDay = day + DAY;
     this.#complete = this.#nextDay - MAX_OFFSET;
@@ -287,38 +273,26 @@ export class PeriodBuilder {
     if (!Number.isFinite(this.#startMs))
       throw new RangeError('PeriodBuilder: startDateTime is not a valid date');
 
-    const minutes = [0];
+    const seconds: number[] = [];
     const fixed: number[] = [];
     const kwh: number[] = [];
-    let usesLocalTime = false;
     for (const tariff of this.#tariffs) {
       const v = tariffValidity(tariff);
       for (const edge of [v.from, v.until]) if (Number.isFinite(edge)) fixed.push(edge);
       for (const element of tariff.elements) {
-        const r = element.restrictions;
-        if (r === undefined || r.reservation !== undefined || r.booking !== undefined) continue;
-        for (const time of [r.start_time, r.end_time]) {
-          const minute = time === undefined ? undefined : parseTimeOfDay(time);
-          if (minute !== undefined) minutes.push(minute);
-        }
-        if (
-          r.start_time !== undefined ||
-          r.end_time !== undefined ||
-          (r.day_of_week?.length ?? 0) > 0 ||
-          r.start_date !== undefined ||
-          r.end_date !== undefined
-        ) {
-          usesLocalTime = true;
-        }
-        for (const seconds of [r.min_duration, r.max_duration]) {
-          if (seconds !== undefined) fixed.push(this.#startMs + seconds * SECOND);
-        }
-        for (const threshold of [r.min_kwh, r.max_kwh]) if (threshold !== undefined) kwh.push(threshold);
+        const c = compileRestrictions(element.restrictions);
+        // Reservation and booking elements never price charging; a malformed one never applies.
+        if (c.never || c.reservation !== undefined || c.booking) continue;
+        seconds.push(...c.boundaries); // midnight included when local time matters
+        for (const ms of [c.minDurationMs, c.maxDurationMs])
+          if (ms !== undefined) fixed.push(this.#startMs + ms);
+        for (const threshold of [c.minKwh, c.maxKwh]) if (threshold !== undefined) kwh.push(threshold);
       }
     }
-    this.#clock = usesLocalTime
-      ? new LocalBoundaries(options.timeZone, sortedUnique(minutes), this.#startMs)
-      : undefined;
+    this.#clock =
+      seconds.length > 0
+        ? new LocalBoundaries(options.timeZone, sortedUnique(seconds), this.#startMs)
+        : undefined;
     this.#fixedInstants = sortedUnique(fixed);
     this.#kwhThresholds = sortedUnique(kwh);
   }

@@ -10,7 +10,8 @@
  * The memo is a pure function's cache, not state: the same input always gives the same output.
  */
 import { parseDateTime } from '../protocol/common/datetime.js';
-import type { DayOfWeek } from '../protocol/v2_3_0/tariffs.js';
+import { enumValues } from '../protocol/common/primitives.js';
+import { DayOfWeek } from '../protocol/v2_3_0/tariffs.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60_000;
@@ -26,16 +27,11 @@ export interface LocalTime {
   secondOfDay: number;
 }
 
-/** Monday first, as day numbers since 1970-01-01 (a Thursday) give them: (day + 3) mod 7. */
-export const DAYS_OF_WEEK: readonly DayOfWeek[] = [
-  'MONDAY',
-  'TUESDAY',
-  'WEDNESDAY',
-  'THURSDAY',
-  'FRIDAY',
-  'SATURDAY',
-  'SUNDAY',
-];
+/**
+ * The DayOfWeek enum's values, Monday first (the spec's order), as day numbers since 1970-01-01
+ * (a Thursday) give them: (day + 3) mod 7.
+ */
+export const DAYS_OF_WEEK: readonly DayOfWeek[] = enumValues(DayOfWeek);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -169,13 +165,19 @@ export function offsetChanges(from: number, to: number, timeZone: string): numbe
   const out: number[] = [];
   const visit = (a: number, b: number) => {
     if (b - a <= HOUR) {
-      // At most one change in an hour, and then inside one or two hour entries.
+      // At most one change in an hour: inside one of the (one or two) hour entries, or exactly at
+      // the start of b's hour, which no entry records (each hour's own offset is then constant).
+      const add = (at: number) => {
+        if (at > from && at < to && !out.includes(at)) out.push(at);
+      };
       for (const ms of [a, b]) {
         utcOffset(ms, timeZone); // fills the hour's entry
         const entry = memoOf(timeZone).hours.get(Math.floor(ms / HOUR));
-        if (typeof entry === 'object' && entry.at > from && entry.at < to && !out.includes(entry.at)) {
-          out.push(entry.at);
-        }
+        if (typeof entry === 'object') add(entry.at);
+      }
+      const hourStart = Math.floor(b / HOUR) * HOUR;
+      if (hourStart > a && utcOffset(hourStart - 1, timeZone) !== utcOffset(hourStart, timeZone)) {
+        add(hourStart);
       }
       return;
     }

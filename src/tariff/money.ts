@@ -52,12 +52,6 @@ export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
   return away ? (n < 0n ? q - 1n : q + 1n) : q;
 }
 
-/** n / d rounded up (toward +∞), d > 0. */
-export function divCeil(n: bigint, d: bigint): bigint {
-  const q = n / d;
-  return q * d < n ? q + 1n : q;
-}
-
 const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/;
 
 /**
@@ -117,11 +111,6 @@ export function sumMoney(amounts: Iterable<Money>): Money {
   let total = 0n;
   for (const a of amounts) total += a;
   return total as Money;
-}
-
-/** a × n / d rounded to `decimals` places: proportional shares (d > 0). */
-export function scaleMoney(a: Money, n: bigint, d: bigint, decimals: number, rounding: Rounding): Money {
-  return moneyOfUnits(divRound(a * n, d * pow10(MONEY_DECIMALS - decimals), rounding), decimals);
 }
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -48,11 +48,6 @@ export function toUnits(volume: number, per: number): number {
   return Number(divRound(d.units * BigInt(per), pow10(d.decimals), 'HALF_UP'));
 }
 
-/** Units back to the CDR's unit (kWh or hours), as the nearest number. */
-export function fromUnits(units: number, per: number): number {
-  return units / per;
-}
-
 /** A step_size that is not a whole number, made one (the spec's type is int). */
 export function wholeStep(step: number): number {
   return Math.round(step);

@@ -18,7 +18,6 @@
  */
 import { parseDateTime } from '../protocol/common/datetime.js';
 import type {
-  DayOfWeek,
   PriceComponent,
   Tariff,
   TariffDimensionType,
@@ -299,11 +298,6 @@ export const LATER = 2;
 export const AT_START_ONLY = 3;
 export type Judgement = 0 | 1 | 2 | 3;
 
-/** Whether a judgement lets the element price the period (it holds at the start). */
-export function holdsAtStart(j: Judgement): boolean {
-  return j === ALWAYS || j === AT_START_ONLY;
-}
-
 const RANGE_ALL = 0;
 const RANGE_PART = 1;
 const RANGE_NEVER = 2;
@@ -519,9 +513,4 @@ export function tariffValidity(tariff: Tariff): Validity {
 export function tariffValidAt(tariff: Tariff, ms: number): boolean {
   const v = tariffValidity(tariff);
   return ms >= v.from && ms <= v.until;
-}
-
-/** A DayOfWeek from its index (Monday = 0). */
-export function dayOfWeekAt(index: number): DayOfWeek {
-  return DAYS_OF_WEEK[index]!;
 }

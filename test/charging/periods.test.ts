@@ -4,12 +4,12 @@ import {
   type CanonicalTariff,
   chargingPeriods,
   chargingTotals,
-  localTime,
   type MeterSample,
   PeriodBuilder,
 } from '../../src/charging/index.js';
-import type { ChargingPeriod } from '../../src/protocol/v2_3_0/cdrs.js';
+import type { CDR, ChargingPeriod } from '../../src/protocol/v2_3_0/cdrs.js';
 import type { TariffElement } from '../../src/protocol/v2_3_0/tariffs.js';
+import { localTime } from '../../src/tariff/index.js';
 import { readExample } from '../helpers/fixtures.js';
 
 /** A canonical 2.3.0 Tariff around some elements. */
@@ -369,6 +369,54 @@ describe('chargingPeriods: charging, parking and days', () => {
     assert.equal(volume(periods[0], 'MIN_CURRENT'), 40);
     assert.equal(volume(periods[1], 'MAX_CURRENT'), 40);
     assert.ok(periods.every((p) => p.tariff_id === '14'));
+  });
+
+  it('spec tariff_14 (step_size examples): charging split at 17:00 local, parking after, unpriced parking from 20:00', () => {
+    const t = readExample('2.3.0/tariff_14_step_size.json') as CanonicalTariff;
+    const run = (start: string, chargingMinutes: number, endMinute: number) =>
+      chargingPeriods({
+        samples: timeline(start, [
+          [0, 11],
+          [chargingMinutes, 0],
+        ]),
+        tariffs: [t],
+        timeZone: 'Europe/Berlin',
+        startDateTime: new Date(start),
+        end: new Date(Date.parse(start) + endMinute * 60_000),
+      });
+    // 16:55 CET: 10 min charging across 17:00, then 2 min parked.
+    assert.deepEqual(starts(run('2026-11-25T15:55:00Z', 10, 12)), [
+      '2026-11-25T15:55:00Z',
+      '2026-11-25T16:00:00Z',
+      '2026-11-25T16:05:00Z',
+    ]);
+    // 19:40 CET: 12 min charging, then parked across 20:00 (free after).
+    assert.deepEqual(starts(run('2026-11-25T18:40:00Z', 12, 32)), [
+      '2026-11-25T18:40:00Z',
+      '2026-11-25T18:52:00Z',
+      '2026-11-25T19:00:00Z',
+    ]);
+  });
+
+  it("the 2.3.0 cdr_example's session from a meter timeline: one period, the CDR's totals", () => {
+    const cdr = readExample('2.3.0/cdr_example.json') as CDR;
+    const t = cdr.tariffs![0]!;
+    // 17:39:09 to 19:37:32, 15.342 kWh.
+    const periods = chargingPeriods({
+      samples: [
+        { time: new Date('2024-12-05T17:39:09Z'), energyKwh: 0, powerKw: 7.776 },
+        { time: new Date('2024-12-05T19:37:32Z'), energyKwh: 15.342, powerKw: 0 },
+      ],
+      tariffs: [t],
+      timeZone: 'Europe/Brussels',
+      startDateTime: new Date(cdr.start_date_time),
+      end: new Date(cdr.end_date_time),
+    });
+    assert.equal(periods.length, 1);
+    assert.equal(periods[0]!.tariff_id, t.id);
+    const totals = chargingTotals(periods);
+    assert.equal(Math.round(totals.total_time * 1000) / 1000, cdr.total_time);
+    assert.equal(totals.total_energy, cdr.total_energy);
   });
 
   it('switches tariff_id where one Tariff ends and the next begins', () => {

@@ -7,45 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CommanderError } from 'commander';
-import { buildProgram, type CliIo } from '../../src/cli/main.js';
-import { addPriceCommand } from '../../src/cli/price.js';
-import { InputError } from '../../src/cli/read-documents.js';
-import { isOcpiVersion, type OcpiVersion } from '../../src/protocol/index.js';
 import { readExample } from '../helpers/fixtures.js';
-import type { CliRun } from './helpers.js';
+import { type CliRun, runCli } from './helpers.js';
 
-/**
- * `roamkit price ARGS…` in-process, as main.ts's `run` does it (exit codes, InputError → 2). The
- * command is added to the program here when main.ts does not register it (yet).
- */
-async function price(args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { env: {}, out: (l) => out.push(l), err: (l) => err.push(l) };
-  const program = buildProgram(io);
-  if (!program.commands.some((c) => c.name() === 'price')) {
-    addPriceCommand(program, io, (v) => {
-      if (!isOcpiVersion(v)) throw new Error(`not a version: ${v}`);
-      return v as OcpiVersion;
-    });
-  }
-  let code: number;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['price', ...args], { from: 'user' });
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof InputError) {
-      err.push(error.message);
-      code = 2;
-    } else if (error instanceof CommanderError) code = 2;
-    else throw error;
-  } finally {
-    process.exitCode = undefined;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n'), lines: out, errLines: err };
-}
+/** `roamkit price ARGS…` in-process, through main.ts's `run` (exit codes, InputError → 2). */
+const price = (args: string[]): Promise<CliRun> => runCli(['price', ...args]);
 
 let dir: string;
 const file = (name: string, value: unknown) => {
@@ -59,21 +25,23 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `roamkit price --tariff T --session D ARGS…`, the two documents written to files first. */
+const priceOf = (tariff: unknown, doc: unknown, ...more: string[]): Promise<CliRun> =>
+  price(['--tariff', file('t.json', tariff), '--session', file('doc.json', doc), ...more]);
+
 type Json = Record<string, unknown>;
 
 describe('roamkit price: the invoice check of a CDR', () => {
   it("2.2.1: the spec's CDR example, its own Tariff → the totals match, exit 0", async () => {
     const cdr = readExample('2.2.1/cdr_example.json') as Json;
-    const run = await price([
+    const run = await priceOf(
+      (cdr.tariffs as unknown[])[0],
+      cdr,
       '--ocpi',
       '2.2.1',
-      '--tariff',
-      file('t.json', (cdr.tariffs as unknown[])[0]),
-      '--session',
-      file('cdr.json', cdr),
       '--time-zone',
       'Europe/Brussels',
-    ]);
+    );
     assert.equal(run.code, 0, run.out + run.err);
     assert.match(run.out, /total_cost\s+before_taxes\s+4\.0000\s+4\.0000\s+0\.0000\s+ok/);
     assert.match(run.out, /The CDR's totals match its charging periods priced under the Tariff\./);
@@ -82,15 +50,7 @@ describe('roamkit price: the invoice check of a CDR', () => {
 
   it('--json: the cost fields in the shape of V (2.2.1: excl_vat / incl_vat) beside the audit trail', async () => {
     const cdr = readExample('2.2.1/cdr_example.json') as Json;
-    const run = await price([
-      '--ocpi',
-      '2.2.1',
-      '--tariff',
-      file('t.json', (cdr.tariffs as unknown[])[0]),
-      '--session',
-      file('cdr.json', cdr),
-      '--json',
-    ]);
+    const run = await priceOf((cdr.tariffs as unknown[])[0], cdr, '--ocpi', '2.2.1', '--json');
     assert.equal(run.code, 0);
     const json = JSON.parse(run.out) as Json;
     assert.deepEqual(json.total_cost, { excl_vat: 4, incl_vat: 4.4 });
@@ -112,14 +72,7 @@ describe('roamkit price: the invoice check of a CDR', () => {
   it('a CDR claiming more than a cent too much → DIFFERS, exit 1 (the breakdown printed all the same)', async () => {
     const cdr = readExample('2.2.1/cdr_example.json') as Json;
     const overcharged = { ...cdr, total_cost: { excl_vat: 4.5, incl_vat: 4.95 } };
-    const run = await price([
-      '--ocpi',
-      '2.2.1',
-      '--tariff',
-      file('t.json', (cdr.tariffs as unknown[])[0]),
-      '--session',
-      file('cdr.json', overcharged),
-    ]);
+    const run = await priceOf((cdr.tariffs as unknown[])[0], overcharged, '--ocpi', '2.2.1');
     assert.equal(run.code, 1);
     assert.match(run.out, /total_cost\s+before_taxes\s+4\.0000\s+4\.5000\s+0\.5000\s+DIFFERS/);
     assert.match(run.out, /Price Components/);
@@ -128,13 +81,7 @@ describe('roamkit price: the invoice check of a CDR', () => {
 
   it("2.3.0: the spec's CDR example matches, but its Tariff lacks tax_included → a note to review, exit 1", async () => {
     const cdr = readExample('2.3.0/cdr_example.json') as Json;
-    const run = await price([
-      '--tariff',
-      file('t.json', (cdr.tariffs as unknown[])[0]),
-      '--session',
-      file('cdr.json', cdr),
-      '--json',
-    ]);
+    const run = await priceOf((cdr.tariffs as unknown[])[0], cdr, '--json');
     assert.equal(run.code, 1);
     const json = JSON.parse(run.out) as Json;
     assert.deepEqual(json.total_cost, {
@@ -164,30 +111,13 @@ describe('roamkit price: the invoice check of a CDR', () => {
       last_updated: '2015-02-02T14:15:01Z',
     };
     const location = { ...(cdr.location as Json), time_zone: 'Europe/Brussels' };
-    const run = await price([
-      '--ocpi',
-      '2.1.1',
-      '--tariff',
-      file('t.json', tariff),
-      '--session',
-      file('cdr.json', { ...cdr, location }),
-      '--json',
-    ]);
+    const run = await priceOf(tariff, { ...cdr, location }, '--ocpi', '2.1.1', '--json');
     assert.equal(run.code, 0, run.out);
     const json = JSON.parse(run.out) as Json;
     assert.equal(json.total_cost, 4);
     assert.equal(json.time_zone, 'Europe/Brussels');
     // In UTC the session falls outside the window: the time is free, and the CDR's 4.00 differs.
-    const utc = await price([
-      '--ocpi',
-      '2.1.1',
-      '--tariff',
-      file('t.json', tariff),
-      '--session',
-      file('cdr.json', { ...cdr, location }),
-      '--time-zone',
-      'UTC',
-    ]);
+    const utc = await priceOf(tariff, { ...cdr, location }, '--ocpi', '2.1.1', '--time-zone', 'UTC');
     assert.equal(utc.code, 1);
   });
 
@@ -207,20 +137,13 @@ describe('roamkit price: the invoice check of a CDR', () => {
       ],
       total_cost: { before_taxes: before, taxes: [{ name: 'VAT', amount: taxes }] },
     });
-    const args = (cdr: Json, ...more: string[]) => [
-      '--tariff',
-      file('t.json', tariff),
-      '--session',
-      file('cdr.json', cdr),
-      '--decimals',
-      '2',
-      ...more,
-    ];
+    const code = async (cdr: Json, ...more: string[]) =>
+      (await priceOf(tariff, cdr, '--decimals', '2', ...more)).code;
     // The text of the chapter: 20.5 kWh billed, € 5.63 / € 6.24.
-    assert.equal((await price(args(claimed(5.63, 0.61)))).code, 0);
+    assert.equal(await code(claimed(5.63, 0.61)), 0);
     // Its 2.3.0 table: 20.45 kWh, € 5.61 / € 6.22, which is step_size off.
-    assert.equal((await price(args(claimed(5.61, 0.61)))).code, 1);
-    assert.equal((await price(args(claimed(5.61, 0.61), '--no-step-size'))).code, 0);
+    assert.equal(await code(claimed(5.61, 0.61)), 1);
+    assert.equal(await code(claimed(5.61, 0.61), '--no-step-size'), 0);
   });
 });
 
@@ -228,13 +151,7 @@ describe('roamkit price: a Session', () => {
   it('prices its periods (never its total_cost), exit 0; notes shown', async () => {
     const session = readExample('2.3.0/session_example_2_short_finished.json');
     const tariff = { ...(readExample('2.3.0/tariff_13_simple_3hour_5parking.json') as Json), id: '12' };
-    const run = await price([
-      '--tariff',
-      file('t.json', tariff),
-      '--session',
-      file('s.json', session),
-      '--json',
-    ]);
+    const run = await priceOf(tariff, session, '--json');
     assert.equal(run.code, 0);
     const json = JSON.parse(run.out) as Json;
     assert.equal(json.kind, 'Session');
@@ -251,14 +168,7 @@ describe('roamkit price: a Session', () => {
     const session = readExample('2.3.0/session_example_2_short_finished.json');
     const tariff = { ...(readExample('2.3.0/tariff_4_complex.json') as Json), id: '12' };
     const codes = async (...more: string[]) => {
-      const run = await price([
-        '--tariff',
-        file('t.json', tariff),
-        '--session',
-        file('s.json', session),
-        '--json',
-        ...more,
-      ]);
+      const run = await priceOf(tariff, session, '--json', ...more);
       return (JSON.parse(run.out).notes as Json[]).map((n) => n.code);
     };
     assert.ok((await codes()).includes('TIME_ZONE_ASSUMED'));

@@ -156,6 +156,15 @@ describe('start_time / end_time (local time of the Location)', () => {
     assert.deepEqual(elements, [1, 0]);
   });
 
+  it('a period across the spring-forward jump into such a window is flagged (the jump is on the hour)', () => {
+    const gap = [energy(0.1, { start_time: '02:30', end_time: '05:00' }), energy(0.3)];
+    // 00:40Z = 01:40 CET (before the window) to 01:10Z = 03:10 CEST (inside it): the window opens
+    // at 01:00Z, an offset change exactly at the start of an hour.
+    const { elements, pricing } = elementsOf(gap, '2026-03-29T00:40:00Z', [[0, kwh()]], 30);
+    assert.deepEqual(elements, [1]);
+    assert.ok(codes(pricing).includes('PERIOD_SPANS_COMPONENT_CHANGE'));
+  });
+
   it('a window inside the repeated autumn hour (02:30-03:00) applies both times', () => {
     const repeated = [energy(0.1, { start_time: '02:30', end_time: '03:00' }), energy(0.3)];
     // 25 October 2026: 00:30Z = 02:30 CEST, 01:00Z = 02:00 CET, 01:30Z = 02:30 CET, 02:00Z = 03:00 CET.
