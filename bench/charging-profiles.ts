@@ -1,24 +1,7 @@
-/**
- * Charging profiles benchmark (issue 8): smart charging requests through two real nodes on
- * loopback ports, each on its own SQLite file, in this process: a sender (DE:MSP:EMSP and
- * DE:SCP:SCSP) sets, reads and clears the profile of running sessions at a CPO (NL:CPO:CPO), which
- * judges each request, answers, forwards it to the built-in charge point simulator (answering at
- * once, the profile capping the session's power: a meter value per change) and posts the result
- * back through its outbox. A request counts when its result is stored at the sender
- * (`sendAndWait` resolved): request → result, two HTTP exchanges and the writes at both ends.
- *
- * `clients` loops side by side, each on its own running session, each doing SET (a limit that
- * changes every round), GET (15 min) and CLEAR in turn. Baseline, same run: the same loops doing
- * two plain HTTP exchanges per request to a bare `node:http` server with a fixed answer.
- *
- * Run alone: `node dist/bench/charging-profiles.js`.
- */
-import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { ChargingProfilesService } from '../src/platform/charging-profiles/service.js';
 import type { ProfileRequest } from '../src/platform/charging-profiles/types.js';
-import type { BenchResult } from './harness.js';
+import { type BenchResult, runIfMain } from './harness.js';
 import { benchToken, ms, percentile, publishLocations, withTwoNodes } from './two-nodes.js';
 
 type Json = Record<string, unknown>;
@@ -176,11 +159,5 @@ export async function runChargingProfilesBenchmarks(
   });
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  const { formatResults } = await import('./harness.js');
-  const { results, notes } = await runChargingProfilesBenchmarks();
-  console.log(formatResults(results));
-  for (const note of notes) console.log(note);
-}
+// `node dist/bench/charging-profiles.js` runs these benchmarks alone.
+await runIfMain(import.meta.url, runChargingProfilesBenchmarks);

@@ -1,29 +1,6 @@
-/**
- * Commands benchmark (issue 8): remote commands through two real nodes on loopback ports, each on
- * its own SQLite file, in this process: an eMSP (DE:MSP:EMSP) sends, a CPO (NL:CPO:CPO) judges,
- * answers, forwards to the built-in charge point simulator (answering at once) and posts the
- * result back through its outbox. A command counts when its final result is stored at the eMSP
- * (`commands.sendAndWait` resolved): its time is from the call to that moment, two HTTP exchanges
- * (the command and its synchronous answer; the result POST and its acknowledgement) and the
- * writes at both ends (the eMSP's command row three times, the CPO's twice plus its outbox).
- *
- * 1. UNLOCK_CONNECTOR: the command path alone (nothing else changes at the CPO).
- * 2. START_SESSION then STOP_SESSION on the same EVSE, in a loop: each start makes a Session and an
- *    EVSE status change, each stop a final meter value, the completed Session, its CDR and a status
- *    change; the CPO's delivery worker pushes all of them to the eMSP meanwhile (as a serving node
- *    would).
- *
- * `clients` loops run side by side, each on its own EVSE (of its own Location). Baseline, same
- * run: the same loops doing two plain POSTs per command (a command and a result) to a bare
- * `node:http` server answering a fixed envelope: the HTTP floor of the two exchanges, no storage.
- *
- * Run alone: `node dist/bench/commands.js`.
- */
-import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { CommandsService } from '../src/platform/commands/service.js';
-import type { BenchResult } from './harness.js';
+import { type BenchResult, runIfMain } from './harness.js';
 import { benchToken, ms, percentile, publishLocations, withTwoNodes } from './two-nodes.js';
 
 type Json = Record<string, unknown>;
@@ -177,11 +154,5 @@ export async function runCommandsBenchmarks(
   });
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  const { formatResults } = await import('./harness.js');
-  const { results, notes } = await runCommandsBenchmarks();
-  console.log(formatResults(results));
-  for (const note of notes) console.log(note);
-}
+// `node dist/bench/commands.js` runs these benchmarks alone.
+await runIfMain(import.meta.url, runCommandsBenchmarks);

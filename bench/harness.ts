@@ -4,7 +4,10 @@
  * Each case runs in interleaved rounds (case, baseline, case, baseline, …) so that a burst of
  * noise hits both sides, and the median round is reported.
  */
+
+import { realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 export interface BenchCase {
   name: string;
@@ -85,4 +88,19 @@ export function formatResults(results: BenchResult[]): string {
 /** Keeps results observable so the JIT cannot drop the work. */
 export function consume(): unknown {
   return sink;
+}
+
+/**
+ * Runs a bench file's benchmarks when the file itself is the program (`node dist/bench/X.js`),
+ * printing the table and its notes; does nothing when bench/run.ts imports it.
+ */
+export async function runIfMain(
+  moduleUrl: string,
+  run: () => Promise<{ results: BenchResult[]; notes: string[] }>,
+): Promise<void> {
+  const main = process.argv[1];
+  if (main === undefined || realpathSync(main) !== fileURLToPath(moduleUrl)) return;
+  const { results, notes } = await run();
+  console.log(formatResults(results));
+  for (const note of notes) console.log(note);
 }

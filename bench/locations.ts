@@ -15,7 +15,7 @@
  * Run alone: `node dist/bench/locations.js`; `npm run bench` runs it with the others.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ import { encodeAuthorization } from '../src/protocol/index.js';
 import { openStore, type SqlStore } from '../src/store/database.js';
 import { hashToken, newToken } from '../src/store/tokens.js';
 import type { PutObjectInput } from '../src/store/types.js';
-import type { BenchResult } from './harness.js';
+import { type BenchResult, runIfMain } from './harness.js';
 import { measureHttp } from './http.js';
 
 const CPO = { country_code: 'NL', party_id: 'RMK' };
@@ -352,11 +352,5 @@ export async function runLocationsBenchmarks(): Promise<{ results: BenchResult[]
   return { results, notes };
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  const { formatResults } = await import('./harness.js');
-  const { results, notes } = await runLocationsBenchmarks();
-  console.log(formatResults(results));
-  for (const note of notes) console.log(note);
-}
+// `node dist/bench/locations.js` runs these benchmarks alone.
+await runIfMain(import.meta.url, runLocationsBenchmarks);

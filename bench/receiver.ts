@@ -20,12 +20,11 @@
  * in a schema of its own, dropped afterwards. Run alone: `node dist/bench/receiver.js` (~1 min).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { buildApp } from '../src/http/app.js';
@@ -35,7 +34,7 @@ import { encodeAuthorization } from '../src/protocol/index.js';
 import { openStore, type SqlStore } from '../src/store/database.js';
 import { hashToken, newToken } from '../src/store/tokens.js';
 import { examplesRoot } from '../test/helpers/fixtures.js';
-import type { BenchResult } from './harness.js';
+import { type BenchResult, runIfMain } from './harness.js';
 import { type ClientJob, type ClientReport, sessionPatch } from './receiver-client.js';
 
 type Json = Record<string, unknown>;
@@ -547,11 +546,5 @@ export async function runReceiverBenchmarks(
   return { results: [...cdrResults, ...patchResults], notes };
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  const { formatResults } = await import('./harness.js');
-  const { results, notes } = await runReceiverBenchmarks();
-  console.log(formatResults(results));
-  for (const note of notes) console.log(note);
-}
+// `node dist/bench/receiver.js` runs these benchmarks alone.
+await runIfMain(import.meta.url, runReceiverBenchmarks);

@@ -1,18 +1,7 @@
-/**
- * Tariff engine benchmark (issue 7): pricings per second of a 4-element Tariff with time-of-day and
- * power restrictions over a session of 20 ChargingPeriods (an evening session across the 20:00
- * peak/off-peak boundary in Amsterdam, fast and slow charging, then parking), with the whole audit
- * trail. Baseline, same run: a plain loop over the same periods that only sums ENERGY × a fixed
- * price in JS numbers, the floor of any pricing. Target: at least 200,000 pricings/s on one core.
- *
- * Run alone: `node dist/bench/tariff.js`; `npm run bench` runs it with the others.
- */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ChargingPeriod } from '../src/protocol/v2_3_0/cdrs.js';
 import type { Tariff } from '../src/protocol/v2_3_0/tariffs.js';
 import { type PricingSession, priceSession } from '../src/tariff/index.js';
-import { type BenchResult, compare } from './harness.js';
+import { type BenchResult, compare, runIfMain } from './harness.js';
 
 /** Peak (07:00-20:00) and off-peak, each dearer from 50 kW (and a time fee at peak); a start fee and parking. */
 export const BENCH_TARIFF: Tariff = {
@@ -117,11 +106,5 @@ export async function runTariffBenchmarks(): Promise<{ results: BenchResult[]; n
   return { results: [result], notes };
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  const { formatResults } = await import('./harness.js');
-  const { results, notes } = await runTariffBenchmarks();
-  console.log(formatResults(results));
-  for (const note of notes) console.log(note);
-}
+// `node dist/bench/tariff.js` runs these benchmarks alone.
+await runIfMain(import.meta.url, runTariffBenchmarks);
